@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// chDB is a native addon with one data directory per process: every test file runs in
+// its own forked process and isolates its data by database.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    fileParallelism: true,
+    maxWorkers: 2,
+  },
+});
