@@ -57,6 +57,13 @@ export class FaultLedger {
     return fault;
   }
 
+  /** Forgets a fault that left no trace at all (e.g. a burst on an interface that carried no traffic meanwhile). */
+  discardIfSilent(fault: Fault): void {
+    if (fault.events > 0) return;
+    const i = this.faults.indexOf(fault);
+    if (i >= 0) this.faults.splice(i, 1);
+  }
+
   static addOrder(fault: Fault, orderId: string): void {
     const ids = (fault.keys.orderIds ??= []);
     if (!ids.includes(orderId)) ids.push(orderId);

@@ -195,6 +195,8 @@ export function startSyncDivergence(ctx: SimContext): void {
   stock.phys -= loss;
   const fault = ctx.ledger.open('inventory_sync_divergence', 'stale_sync', ctx.now, { sku: stock.sku.id, warehouse: ctx.world.warehouses[wh].code }, { injected: true });
   stock.divergence = { fault, loss };
+  // The WMS posts its count adjustment at once; the ERP's figure beside it is already stale.
+  emitSnapshot(ctx, stock);
   // Long enough that every sku × warehouse is snapshotted at least once while it lasts.
   const duration = ctx.config.snapshotIntervalMinutes * MINUTE * ctx.rng.between(1.3, 2.5);
   ctx.at(ctx.now + duration, () => endSyncDivergence(ctx, stock));

@@ -86,6 +86,7 @@ export function startInterfaceBurst(ctx: SimContext): void {
   const fault = ctx.ledger.open('integration_failure', 'failure_burst', ctx.now, { interface: name }, { injected: true });
   fault.endTs = ctx.now + duration;
   ctx.interfaceBursts.set(name, { fault, until: ctx.now + duration, failShare: ctx.rng.between(0.5, 0.9) });
+  ctx.at(ctx.now + duration, () => ctx.ledger.discardIfSilent(fault));
 }
 
 /** A retry storm: a few poison messages retried every few seconds until dead-lettered. */
@@ -154,4 +155,5 @@ export function startCarrierOutage(ctx: SimContext): void {
   const fault = ctx.ledger.open('carrier_failure', 'carrier_outage', ctx.now, { carrier: code }, { injected: true });
   fault.endTs = until;
   ctx.carrierOutages.set(code, { fault, until });
+  ctx.at(until, () => ctx.ledger.discardIfSilent(fault));
 }
