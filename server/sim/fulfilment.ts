@@ -121,9 +121,24 @@ function createShipment(ctx: SimContext, order: Order, wh: number, lines: { line
 
 function invoice(ctx: SimContext, order: Order, shipmentId: string, amount: number): void {
   const c = order.customer;
-  ctx.emit({ type: 'order.invoiced', source: 'erp', orderId: order.id, customerId: c.id, shipmentId, amount, attrs: { invoiceId: `INV-${1_000_000 + ctx.next('invoice')}`, terms: 'NET30' } });
+  const orderId = order.id;
+  const invoiceId = `INV-${1_000_000 + ctx.next('invoice')}`;
+  ctx.emit({ type: 'order.invoiced', source: 'erp', orderId, customerId: c.id, shipmentId, amount, attrs: { invoiceId, terms: 'NET30' } });
+  // Captures ids only: the order itself can be forgotten long before the customer pays.
   ctx.at(ctx.now + ctx.rng.between(c.paymentDays[0], c.paymentDays[1]) * DAY, () => {
-    ctx.emit({ type: 'payment.received', source: 'erp', orderId: order.id, customerId: c.id, amount, attrs: {} });
+    ctx.emit({ type: 'payment.received', source: 'erp', orderId, customerId: c.id, amount, attrs: { invoiceId } });
+  });
+}
+
+/** Orders and shipments are kept for actions a while after they finish, then forgotten (bounded memory). */
+const RETAIN_MS = DAY;
+
+export function forgetWhenDone(ctx: SimContext, order: Order): void {
+  const finished = order.cancelled || (order.lines.every((l) => l.shipped >= l.qty) && order.shipments.every((id) => ctx.shipments.get(id)?.delivered !== false));
+  if (!finished) return;
+  ctx.at(ctx.now + RETAIN_MS, () => {
+    ctx.orders.delete(order.id);
+    for (const id of order.shipments) ctx.shipments.delete(id);
   });
 }
 
@@ -206,4 +221,5 @@ function deliver(ctx: SimContext, shipmentId: string, slip: Fault | null): void 
   s.delivered = true;
   if (slip) slip.endTs = ctx.now;
   emitStatus(ctx, shipmentId, 'delivered', { eta: Math.min(s.eta, ctx.now), label: slip });
+  forgetWhenDone(ctx, s.order);
 }

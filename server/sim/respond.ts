@@ -4,7 +4,7 @@
 import type { ActionCommand } from '../contracts/actionCommand.ts';
 import type { CtEvent } from '../events/schema.ts';
 import { DAY, fnv, HOUR, MINUTE, stockOf, type Order, type SimContext } from './context.ts';
-import { emitStatus, schedulePick } from './fulfilment.ts';
+import { emitStatus, forgetWhenDone, schedulePick } from './fulfilment.ts';
 import { allocateLine, emitSnapshot, endSyncDivergence, releaseLine } from './inventory.ts';
 import { emitPriced, releaseHold } from './orders.ts';
 import { carrierCall, INTERFACES, type InterfaceName } from './telemetry.ts';
@@ -86,6 +86,7 @@ const HANDLERS: Record<ActionCommand['kind'], Handler> = {
     order.hold = null;
     for (const line of order.lines) releaseLine(ctx, line);
     ctx.emit({ type: 'order.cancelled', source: 'erp', orderId: order.id, customerId: order.customer.id, attrs: { reason: 'duplicate' } });
+    forgetWhenDone(ctx, order);
   },
   apply_contract_price: (ctx, command) => {
     const order = orderOf(ctx, command);
