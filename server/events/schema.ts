@@ -169,7 +169,7 @@ const schemaByType = Object.fromEntries(
   EVENT_TYPES.map((type) => [
     type,
     z
-      .object({ ...baseShape, type: z.literal(type), attrs: ATTRS_BY_TYPE[type].default({} as never) })
+      .object({ ...baseShape, type: z.literal(type), attrs: (ATTRS_BY_TYPE[type] as z.ZodType).default({}) })
       .strict()
       .superRefine((event, ctx) => {
         for (const field of REQUIRED_KEYS[type] ?? []) {
