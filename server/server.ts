@@ -23,6 +23,10 @@ import { webAppRouter } from './api/webApp.ts';
 import { eventsRouter } from './ingest/eventsRoute.ts';
 import { createIngestMetrics } from './ingest/ingestMetrics.ts';
 import { stoppingGuard } from './api/stoppingGuard.ts';
+import { ExceptionBook } from './exceptions/book.ts';
+import { fromExceptionRow } from './exceptions/exceptionRow.ts';
+import { appendExceptionVersions } from './store/appendExceptionVersions.ts';
+import { loadActiveExceptions } from './store/loadActiveExceptions.ts';
 
 export type RunningServer = {
   url: string;
@@ -30,6 +34,7 @@ export type RunningServer = {
   store: Store;
   pipeline: IngestPipeline;
   stats: EventStats;
+  book: ExceptionBook;
   hub: LiveHub;
   http: HttpServer;
   /** Stops intake (503), drains the pipeline, closes sockets and storage. */
@@ -64,6 +69,9 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     },
   );
 
+  const book = new ExceptionBook({ persist: (rows) => appendExceptionVersions(store.client, rows), scheduler: deps.scheduler });
+  book.restore((await loadActiveExceptions(store.client)).map(fromExceptionRow));
+
   const stats = new EventStats(await eventTotals(store.client), deps.scheduler);
   pipeline.stored$.subscribe((batch) => stats.record(batch.stored));
 
@@ -93,9 +101,10 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     (closing ??= (async () => {
       stopping = true;
       await pipeline.drain();
+      await book.flush();
       await hub.close(); // also closes the HTTP server
       await store.close();
     })());
 
-  return { url, port, store, pipeline, stats, hub, http, close };
+  return { url, port, store, pipeline, stats, book, hub, http, close };
 }

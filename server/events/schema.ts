@@ -62,6 +62,9 @@ export const ATTRS_BY_TYPE = {
     promisedShipDate: isoDateOrTime.optional(),
     shipComplete: z.boolean().optional(),
     shipTo: shipTo.optional(),
+    // Customer master facts the ERP knows at order entry; triage ranks by them.
+    customerTier: z.enum(['strategic', 'A', 'B', 'C']).optional(),
+    sameDay: z.boolean().optional(),
   }),
   'order.priced': attrs({
     lineId: key.optional(),
