@@ -52,6 +52,13 @@ const isRetryLater = (error: unknown): boolean => {
   return status === 429 || status === 503;
 };
 
+/** Retry-After of an AppError-like error (`headers['Retry-After']` in seconds), if it has one. */
+function retryAfterMs(error: unknown): number | undefined {
+  const header = (error as { headers?: Record<string, string> }).headers?.['Retry-After'];
+  const seconds = header === undefined ? NaN : Number(header);
+  return Number.isFinite(seconds) ? seconds * 1000 : undefined;
+}
+
 export function startDemo(opts: DemoOptions): Demo {
   const clock = opts.clock ?? Date.now;
   const sleep = opts.sleep ?? abortableSleep;
@@ -67,7 +74,7 @@ export function startDemo(opts: DemoOptions): Demo {
         try {
           await opts.submit(batch);
         } catch (error) {
-          if (isRetryLater(error)) throw new RetryableError((error as Error).message ?? 'retry later', (error as { retryAfterMs?: number }).retryAfterMs);
+          if (isRetryLater(error)) throw new RetryableError((error as Error).message ?? 'retry later', retryAfterMs(error));
           throw error;
         }
       },
