@@ -25,8 +25,8 @@ export const engineConfig = z
     /**
      * Watermark rule: the watermark is the newest event time seen. When no event arrives, the
      * scheduler moves it on with the clock to (now − `idleLagSeconds`), but only while the
-     * stream is live (newest event within `liveWindowMinutes` of the clock), so an import of old
-     * history is never judged against today.
+     * stream is live (its newest event was within `liveWindowMinutes` of the clock when it
+     * arrived), so an import of old history is never judged against today.
      */
     idleLagSeconds: z.number().min(0).default(5),
     liveWindowMinutes: z.number().positive().default(60),
@@ -40,7 +40,7 @@ export const engineConfig = z
     maxOrderIds: z.number().int().min(1).default(1000),
     /** Per-order facts kept for impact (lines × price, tier, promise): orders and their lifetime. */
     maxOrders: z.number().int().positive().default(300_000),
-    orderTtlHours: z.number().positive().default(14 * 24),
+    orderTtlHours: z.number().positive().default(96),
     /** How far back (event time, before the newest stored event) a restart replays events to rebuild state. */
     replayHours: z.number().min(0).default(72),
     defaultCurrency: z.string().regex(/^[A-Z]{3}$/).default('USD'),
@@ -53,7 +53,7 @@ export const engineConfig = z
     maxEvidence: 50,
     maxOrderIds: 1000,
     maxOrders: 300_000,
-    orderTtlHours: 14 * 24,
+    orderTtlHours: 96,
     replayHours: 72,
     defaultCurrency: 'USD',
   });

@@ -4,7 +4,8 @@
 //
 // Watermark rule: the watermark is the newest event time seen; time-based detections fire when
 // it passes their deadline. `advanceClock(nowMs)` (called by the scheduler) moves it on to
-// now − idleLag only while the stream is live (newest event within liveWindow of the clock),
+// now − idleLag only while the stream is live (its newest events arrived within liveWindow of
+// the clock),
 // so an import of last year's events is judged against last year, never against today.
 //
 // Correlation: a signal for a key with an open exception updates it (updates are folded into
@@ -43,6 +44,8 @@ export class DetectionEngine {
   /** Event time of each key's last commit, while it still holds back a folded update. */
   private readonly lastCommit: ExpiringMap<string, number>;
   private wm = -Infinity;
+  /** Whether the newest events arrived close to the clock (decided at the first tick after them). */
+  private live: boolean | undefined;
   private replay: { knownIds: Set<string> } | null = null;
   private readonly counters = { events: 0, signals: 0, commits: 0 };
 
@@ -73,7 +76,10 @@ export class DetectionEngine {
       const keyed = event as DetectEvent;
       this.orders.observe(keyed, ts);
       for (const d of this.detectors) d.onEvent(keyed, ts, this.out);
-      if (ts > this.wm) this.wm = ts;
+      if (ts > this.wm) {
+        this.wm = ts;
+        this.live = undefined;
+      }
       this.drain();
     }
     this.flushDue(false);
@@ -82,7 +88,9 @@ export class DetectionEngine {
   /** Moves event time on by the clock when the stream is live and idle (see the watermark rule). */
   advanceClock(nowMs: number): void {
     const e = this.deps.config.engine;
-    if (!Number.isFinite(this.wm) || nowMs - this.wm > e.liveWindowMinutes * 60_000) return;
+    if (!Number.isFinite(this.wm)) return;
+    this.live ??= nowMs - this.wm <= e.liveWindowMinutes * 60_000;
+    if (!this.live) return;
     const target = nowMs - e.idleLagSeconds * 1000;
     if (target > this.wm) this.advanceTo(target);
   }

@@ -1,7 +1,7 @@
 // What impact needs to know about orders, kept from the event stream itself (the ERP stays the
 // system of record; this is a bounded cache): each order's lines × unit price (from
 // order.created, corrected by order.priced), customer tier, same-day commitment, promise and
-// currency. Orders are forgotten `ttl` after they were last mentioned.
+// currency. Orders are forgotten `ttl` after creation (an exception keeps the value it took).
 import type { DetectEvent } from './signal.ts';
 import type { CustomerTier } from '../contracts/exception.ts';
 import { ExpiringMap } from './state/expiringMap.ts';
@@ -56,7 +56,8 @@ export class OrderContext {
       return;
     }
     if (!('orderId' in event) || !event.orderId) return;
-    const facts = this.orders.touch(event.orderId, ts);
+    // Lifetime counts from creation: late payments must not keep an old order in memory.
+    const facts = this.orders.get(event.orderId);
     if (!facts || event.type !== 'order.priced') return;
     const lineId = event.lineId ?? event.attrs.lineId;
     const i = lineId === undefined ? -1 : facts.lineIds.indexOf(lineId);

@@ -36,13 +36,15 @@ export function createCarrierFailureDetector(config: CarrierFailureConfig): Dete
       if (event.type === 'carrier.api_call') {
         const st = carriers.touch(event.carrier, ts) ?? carriers.set(event.carrier, { monitor: new HealthMonitor(config.api), open: false }, ts);
         const a = event.attrs;
-        const verdict = st.monitor.record(ts, a.ok, a.latencyMs, st.open);
+        const verdict = st.monitor.record(ts, a.ok, a.latencyMs, st.open, { id: event.id, orderId: event.orderId });
         const key = `carrier:${event.carrier}`;
         if (verdict.breach || (st.open && !a.ok)) {
+          // Opening links the failures that led up to the breach; later, each failure adds itself.
+          const failed = st.open ? (a.ok ? [] : [{ id: event.id, orderId: event.orderId }]) : st.monitor.recentFailures();
           out.push(
-            signal(st.open ? 'update' : 'open', key, ts, [event.id], {
+            signal(st.open ? 'update' : 'open', key, ts, st.open ? [event.id] : [...new Set([...failed.map((f) => f.id), event.id])], {
               carrier: event.carrier,
-              orderIds: !a.ok && event.orderId ? [event.orderId] : [],
+              orderIds: [...new Set(failed.flatMap((f) => (f.orderId ? [f.orderId] : [])))],
               thresholds,
               title: `Carrier ${event.carrier} API failing`,
               confidence: verdict.breach && verdict.reason === 'latency' ? 0.8 : 0.95,

@@ -29,7 +29,7 @@ export function createDuplicateOrderDetector(config: DuplicateOrderConfig): Dete
   const window = config.windowHours * 3_600_000;
   const seen = new ExpiringMap<string, Seen>(window, config.maxKeys);
   /** Open duplicates by either order id, so a cancellation of either copy resolves it. */
-  const open = new ExpiringMap<string, string>(window * 7, config.maxKeys);
+  const open = new ExpiringMap<string, string>(window * 2, config.maxKeys);
   const thresholds = { windowHours: config.windowHours };
 
   return {

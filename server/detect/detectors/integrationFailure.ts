@@ -39,14 +39,16 @@ export function createIntegrationFailureDetector(config: IntegrationFailureConfi
       if (event.type !== 'integration.message') return;
       const st = interfaces.touch(event.interface, ts) ?? interfaces.set(event.interface, { monitor: new HealthMonitor(config.health), open: false }, ts);
       const a = event.attrs;
-      const verdict = st.monitor.record(ts, a.ok, a.latencyMs, st.open);
+      const verdict = st.monitor.record(ts, a.ok, a.latencyMs, st.open, { id: event.id, orderId: event.orderId });
       const poison = !a.ok && ((a.retry ?? 0) >= config.maxRetries || (a.errorCode !== undefined && deadLetter.has(a.errorCode)));
       if (!verdict.breach && !poison && !(st.open && !a.ok)) return;
       const trigger = verdict.breach ? verdict.reason : poison ? (a.errorCode && deadLetter.has(a.errorCode) ? 'dead_letter' : 'retries') : undefined;
+      // Opening links the failures that led up to it; later, each failure adds itself.
+      const failed = st.open ? (a.ok ? [] : [{ id: event.id, orderId: event.orderId }]) : st.monitor.recentFailures();
       out.push(
-        signal(st.open ? 'update' : 'open', `interface:${event.interface}`, ts, [event.id], {
+        signal(st.open ? 'update' : 'open', `interface:${event.interface}`, ts, st.open ? [event.id] : [...new Set([...failed.map((f) => f.id), event.id])], {
           interface: event.interface,
-          orderIds: !a.ok && event.orderId ? [event.orderId] : [],
+          orderIds: [...new Set(failed.flatMap((f) => (f.orderId ? [f.orderId] : [])))],
           thresholds,
           title: `Interface ${event.interface} failing`,
           confidence: trigger === 'latency' ? 0.8 : 0.95,

@@ -33,8 +33,12 @@ export type HealthConfig = z.infer<typeof healthConfig>;
 
 export type Verdict = { breach: false } | { breach: true; reason: 'failure_rate' | 'consecutive_failures' | 'latency'; figures: Record<string, number> };
 
+type FailedCall = { ts: number; id: string; orderId?: string };
+
 export class HealthMonitor {
   private readonly window: SlidingWindow;
+  /** The last few failed calls in the window: an incident opened now links them too. */
+  private readonly recent: FailedCall[] = [];
   private readonly failureRate: Ewma;
   private readonly latency: Ewma;
   private streak = 0;
@@ -49,9 +53,14 @@ export class HealthMonitor {
   }
 
   /** Records one call and says whether the endpoint is out of control now. */
-  record(ts: number, ok: boolean, latencyMs: number | undefined, inIncident: boolean): Verdict {
+  record(ts: number, ok: boolean, latencyMs: number | undefined, inIncident: boolean, call?: { id: string; orderId?: string }): Verdict {
     const c = this.config;
     this.lastSeen = ts;
+    if (!ok && call) {
+      this.recent.push({ ts, ...call });
+      if (this.recent.length > 50) this.recent.shift();
+    }
+    while (this.recent.length && this.recent[0].ts < ts - c.windowMinutes * 60_000) this.recent.shift();
     const latencyLimit = this.latency.count >= 50 ? Math.max(c.latencyFactor * this.latency.mean, this.latency.mean + c.controlSigmas * this.latency.sd) : Infinity;
     this.window.add(ts, !ok, ok && latencyMs !== undefined && latencyMs > latencyLimit);
     if (ok) {
@@ -75,6 +84,11 @@ export class HealthMonitor {
       if (ok && latencyMs !== undefined) this.latency.update(latencyMs);
     }
     return verdict;
+  }
+
+  /** Failed calls within the window (evidence and affected orders of an incident being opened). */
+  recentFailures(): readonly FailedCall[] {
+    return this.recent;
   }
 
   /** Healthy again: no failure for `healthyMinutes` and a success since the last failure. */
