@@ -42,6 +42,20 @@ export function compileTime(spec: TimeSpec, defaultZone: string): CompiledTime {
   };
 }
 
+/** An ISO-8601 time as a UTC instant; times without an offset are read in `zone`. Undefined when not ISO. */
+export function isoInstant(text: string, zone: string): string | undefined {
+  try {
+    return isoTime(text.trim(), 'time', zone, (wall, what) => {
+      const epoch = wallClockToEpoch({ year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, ms: 0, ...wall }, zone);
+      if (epoch === undefined) throw new ValueError(`${what} is not a valid date/time`);
+      return new Date(epoch).toISOString();
+    });
+  } catch (error) {
+    if (error instanceof ValueError) return undefined;
+    throw error;
+  }
+}
+
 function isoTime(text: string, column: string, zone: string, toIso: (wall: Partial<WallClock>, what: string) => string): string {
   if (HAS_OFFSET.test(text)) {
     const epoch = Date.parse(text);

@@ -21,7 +21,9 @@ const activitySchema = z
 export const ocelMappingSchema = z
   .object({
     objectTypes: z.record(z.string(), z.enum(OBJECT_KEYS)),
-    activities: z.record(z.string(), z.union([z.literal('ignore'), z.enum(EVENT_TYPES), activitySchema])),
+    activities: z.record(z.string(), z.union([z.literal('ignore'), z.enum(EVENT_TYPES), activitySchema], {
+      error: "must be 'ignore', an event type, or { type, fields, attrs, line }",
+    })),
   })
   .strict()
   .superRefine((mapping, ctx) => {
