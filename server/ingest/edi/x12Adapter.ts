@@ -3,6 +3,7 @@
 // control numbers and a hash of the transaction's content, so a resubmitted interchange yields
 // the same ids and the pipeline's event-id dedupe drops it instead of creating a second order.
 import { checked, deterministicId, rejected, type ImportResult } from '../importResult.ts';
+import { MappingError } from '../mappingFile.ts';
 import { isValidZone } from '../zonedTime.ts';
 import { openInterchange } from './envelope.ts';
 import { interchanges } from './interchanges.ts';
@@ -31,7 +32,7 @@ export const SUPPORTED_SETS = Object.keys(MAPPERS);
 
 export async function* importX12(input: NodeJS.ReadableStream | string, options: X12Options = {}): AsyncIterable<ImportResult> {
   const zone = options.timezone ?? 'UTC';
-  if (!isValidZone(zone)) throw new Error(`timezone: unknown time zone '${zone}'`);
+  if (!isValidZone(zone)) throw new MappingError(`--timezone: unknown time zone '${zone}'`);
   for await (const piece of interchanges(input)) {
     if ('garbage' in piece) {
       yield rejected(`line ${piece.line}`, `text outside any interchange (expected ISA): '${piece.garbage}'`);
