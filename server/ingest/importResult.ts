@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { validateEvent, type CtEvent } from '../events/schema.ts';
 
 export type ImportError = { where: string; reason: string };
-export type ImportResult = { event: CtEvent } | { error: ImportError };
+/** `where` on an event says which record it came from (line, control numbers), for per-record answers. */
+export type ImportResult = { event: CtEvent; where?: string } | { error: ImportError };
 
 export type ImportAdapter<Options> = (input: NodeJS.ReadableStream | string, options: Options) => AsyncIterable<ImportResult>;
 
@@ -14,7 +15,7 @@ export const rejected = (where: string, reason: string): ImportResult => ({ erro
 /** Validates a candidate built by an adapter; an invalid one becomes an error at `where`. */
 export function checked(candidate: unknown, where: string): ImportResult {
   const result = validateEvent(candidate);
-  return result.ok ? { event: result.event } : rejected(where, result.error);
+  return result.ok ? { event: result.event, where } : rejected(where, result.error);
 }
 
 /**
