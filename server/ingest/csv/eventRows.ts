@@ -15,7 +15,7 @@ type Get = (column: string) => string | undefined;
 export type CompiledEventRecord = {
   columns: string[];
   /** Maps one row; returns undefined for rows whose type code maps to 'ignore'. */
-  map: (get: Get) => { candidate: Candidate; key: string; line?: Record<string, Scalar> } | undefined;
+  map: (get: Get) => { candidate: Candidate; key: string; merge: 'lines' | 'none'; line?: Record<string, Scalar> } | undefined;
 };
 
 const NUMERIC_FIELDS = new Set(['qty', 'amount']);
@@ -76,7 +76,7 @@ export function compileEventRecord(name: string, record: EventRecordMapping, zon
         }
       }
       const key = `${name}|${type}|${candidate.orderId ?? ''}|${candidate.shipmentId ?? ''}|${candidate.id ?? ''}`;
-      return { candidate, key, ...(lineItem ? { line: lineItem } : {}) };
+      return lineItem ? { candidate, key, merge: 'lines', line: lineItem } : { candidate, key, merge: 'none' };
     },
   };
 }

@@ -26,9 +26,26 @@ export function compileTime(spec: TimeSpec, defaultZone: string): CompiledTime {
     if (epoch === undefined) throw new ValueError(`${what} is not a valid date/time`);
     return new Date(epoch).toISOString();
   };
+  // Item tables repeat their document's time on every row: remember the last conversion.
+  let lastDate: string | undefined;
+  let lastTime: string | undefined;
+  let lastIso = '';
   return {
     columns: [full.date, ...(timeColumn ? [timeColumn] : [])],
     read(get) {
+      const dateRaw = get(full.date);
+      const timeRaw = timeColumn ? get(timeColumn) : undefined;
+      if (dateRaw === lastDate && timeRaw === lastTime && dateRaw !== undefined) return lastIso;
+      const iso = convert(get);
+      lastDate = dateRaw;
+      lastTime = timeRaw;
+      lastIso = iso;
+      return iso;
+    },
+  };
+
+  function convert(get: (column: string) => string | undefined): string {
+    {
       const dateText = required(get, full.date);
       if (!dateFormat) return isoTime(dateText, full.date, zone, toIso);
       const day = dateFormat.parse(dateText);
@@ -38,8 +55,8 @@ export function compileTime(spec: TimeSpec, defaultZone: string): CompiledTime {
       const clock = timeFormat.parse(timeText);
       if (!clock) throw new ValueError(`column ${timeColumn}: '${timeText}' does not match time format ${timeFormat.format}`);
       return toIso({ ...day, ...clock }, `columns ${full.date}/${timeColumn}: '${dateText} ${timeText}'`);
-    },
-  };
+    }
+  }
 }
 
 /** An ISO-8601 time as a UTC instant; times without an offset are read in `zone`. Undefined when not ISO. */
