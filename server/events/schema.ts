@@ -62,6 +62,9 @@ export const ATTRS_BY_TYPE = {
     promisedShipDate: isoDateOrTime.optional(),
     shipComplete: z.boolean().optional(),
     shipTo: shipTo.optional(),
+    // Customer master facts the ERP knows at order entry; triage ranks by them.
+    customerTier: z.enum(['strategic', 'A', 'B', 'C']).optional(),
+    sameDay: z.boolean().optional(),
   }),
   'order.priced': attrs({
     lineId: key.optional(),
@@ -169,7 +172,7 @@ const schemaByType = Object.fromEntries(
   EVENT_TYPES.map((type) => [
     type,
     z
-      .object({ ...baseShape, type: z.literal(type), attrs: ATTRS_BY_TYPE[type].default({} as never) })
+      .object({ ...baseShape, type: z.literal(type), attrs: (ATTRS_BY_TYPE[type] as z.ZodType).default({}) })
       .strict()
       .superRefine((event, ctx) => {
         for (const field of REQUIRED_KEYS[type] ?? []) {

@@ -1,0 +1,90 @@
+// Configuration is read once, in main.ts, from flags and environment, validated with zod
+// and passed down; no other module reads process.env.
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { formatIssues } from './events/schema.ts';
+
+const intFrom = (name: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}`);
+
+const bool = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])]).transform((v) => v === true || v === '1' || v === 'true' || v === 'yes' || v === 'on');
+
+export const configSchema = z.object({
+  port: intFrom('port', 0, 65535).default(8080),
+  host: z.string().min(1).default('0.0.0.0'),
+  dataDir: z.string().min(1).default('./data'),
+  clickhouseUrl: z.url({ error: 'CLICKHOUSE_URL must be a URL like http://host:8123' }).optional(),
+  clickhouseUser: z.string().optional(),
+  clickhousePassword: z.string().optional(),
+  database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'database must be a plain identifier (letters, digits, _)').default('control_tower'),
+  /** Largest ingest body accepted, in bytes (DESIGN.md §7: 16 MiB). */
+  maxBodyBytes: intFrom('max body bytes', 1024, 1024 ** 3).default(16 * 1024 * 1024),
+  batchMaxRows: intFrom('batch max rows', 1, 1_000_000).default(10_000),
+  batchMaxWaitMs: intFrom('batch max wait ms', 1, 60_000).default(50),
+  /** Events accepted but not yet stored; past this the API answers 429. */
+  maxQueueEvents: intFrom('max queue events', 1, 10_000_000).default(200_000),
+  dedupeWindowHours: intFrom('dedupe window hours', 24, 24 * 365).default(48),
+  retentionDays: intFrom('retention days', 1, 36_500).default(90),
+  maxMemoryUsageBytes: intFrom('max memory usage', 64 * 1024 ** 2, 1024 ** 4).default(4 * 1024 ** 3),
+  /** Longest a dashboard/report query may run, so it never holds up ingest for long. */
+  maxQuerySeconds: intFrom('max query seconds', 1, 3600).default(10),
+  demo: bool.default(false),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  webDir: z.string().default('dist/web'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Environment variables that map onto config keys. */
+const ENV_KEYS: Record<string, keyof Config> = {
+  PORT: 'port',
+  HOST: 'host',
+  CONTROL_TOWER_DATA: 'dataDir',
+  CLICKHOUSE_URL: 'clickhouseUrl',
+  CLICKHOUSE_USER: 'clickhouseUser',
+  CLICKHOUSE_PASSWORD: 'clickhousePassword',
+  CLICKHOUSE_DATABASE: 'database',
+  CONTROL_TOWER_MAX_BODY_BYTES: 'maxBodyBytes',
+  CONTROL_TOWER_BATCH_MAX_ROWS: 'batchMaxRows',
+  CONTROL_TOWER_BATCH_MAX_WAIT_MS: 'batchMaxWaitMs',
+  CONTROL_TOWER_MAX_QUEUE_EVENTS: 'maxQueueEvents',
+  CONTROL_TOWER_DEDUPE_WINDOW_HOURS: 'dedupeWindowHours',
+  CONTROL_TOWER_RETENTION_DAYS: 'retentionDays',
+  CONTROL_TOWER_MAX_MEMORY_USAGE: 'maxMemoryUsageBytes',
+  CONTROL_TOWER_DEMO: 'demo',
+  LOG_LEVEL: 'logLevel',
+};
+
+/** Flags win over environment variables; every bad value is reported with its name. */
+export function loadConfig(env: Record<string, string | undefined>, flags: Partial<Record<keyof Config, unknown>> = {}): Config {
+  const raw: Record<string, unknown> = {};
+  for (const [envName, keyName] of Object.entries(ENV_KEYS)) {
+    if (env[envName] !== undefined && env[envName] !== '') raw[keyName] = env[envName];
+  }
+  for (const [k, v] of Object.entries(flags)) if (v !== undefined) raw[k] = v;
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Fails fast with a message that says which directory and why, before the engine tries it. */
+export function ensureWritableDir(dir: string): string {
+  const abs = resolve(dir);
+  try {
+    // One level at a time: Node's recursive mkdir never returns on some virtual file systems (/proc).
+    const missing: string[] = [];
+    for (let d = abs; !existsSync(d); d = dirname(d)) missing.unshift(d);
+    for (const d of missing) mkdirSync(d);
+    accessSync(abs, constants.W_OK);
+  } catch (err) {
+    throw new ConfigError(`data directory ${abs} is not writable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return abs;
+}

@@ -1,0 +1,21 @@
+// POST /api/v1/events: answers 202 only after the accepted events are stored.
+import express, { Router } from 'express';
+import { AppError } from '../errors.ts';
+import type { IngestPipeline } from '../pipeline/pipeline.ts';
+import type { IngestMetrics } from './ingestMetrics.ts';
+import { parseIngestBody } from './parseBody.ts';
+
+export function eventsRouter(deps: { pipeline: IngestPipeline; maxBodyBytes: number; metrics: IngestMetrics }): Router {
+  const router = Router();
+  router.post('/events', express.raw({ type: () => true, limit: deps.maxBodyBytes }), async (req, res) => {
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const batch = parseIngestBody(body, req.headers['content-type']);
+    deps.metrics.rejected.inc(batch.rejected.length);
+    if (batch.events.length === 0) {
+      throw new AppError(400, 'invalid_events', `all ${batch.received} events were rejected`, { rejected: batch.rejected });
+    }
+    const outcome = await deps.pipeline.submit(batch.events);
+    res.status(202).json({ accepted: outcome.accepted, duplicates: outcome.duplicates, rejected: batch.rejected });
+  });
+  return router;
+}

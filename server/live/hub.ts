@@ -1,0 +1,33 @@
+// The socket.io hub: a full snapshot on every (re)connect, then deltas to the room.
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { Subscription } from 'rxjs';
+import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/socket.ts';
+import { ROOMS } from '../contracts/socket.ts';
+import type { EventStats } from './eventStats.ts';
+import type { Logger } from '../logger.ts';
+
+export type LiveHub = { io: Server<ClientToServerEvents, ServerToClientEvents>; close(): Promise<void> };
+
+export function startLiveHub(http: HttpServer, deps: { stats: EventStats; logger: Logger; maxPayloadBytes?: number }): LiveHub {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
+    maxHttpBufferSize: deps.maxPayloadBytes ?? 64 * 1024,
+    serveClient: false,
+  });
+  io.on('connection', (socket: Socket<ClientToServerEvents, ServerToClientEvents>) => {
+    void socket.join(ROOMS.events);
+    socket.emit('events:snapshot', deps.stats.snapshot());
+    socket.on('events:snapshot', (ack) => {
+      if (typeof ack !== 'function') return; // never trust a client's callback
+      ack({ ok: true, data: deps.stats.snapshot() });
+    });
+  });
+  const ticks: Subscription = deps.stats.deltas().subscribe((delta) => io.to(ROOMS.events).emit('events:delta', delta));
+  return {
+    io,
+    close: async () => {
+      ticks.unsubscribe();
+      await io.close();
+    },
+  };
+}

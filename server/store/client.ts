@@ -1,0 +1,66 @@
+// The one place a ClickHouse client is made: embedded chDB on a data directory by
+// default, or a ClickHouse server/cluster when CLICKHOUSE_URL is set. Everything else
+// talks to the same @clickhouse/client API and never knows which one it is.
+import { join } from 'node:path';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+import type { Config } from '../config.ts';
+import { ConfigError, ensureWritableDir } from '../config.ts';
+
+export type Store = {
+  client: ClickHouseClient;
+  mode: 'embedded' | 'server';
+  database: string;
+  close(): Promise<void>;
+};
+
+type StoreConfig = Pick<Config, 'dataDir' | 'clickhouseUrl' | 'clickhouseUser' | 'clickhousePassword' | 'database' | 'maxMemoryUsageBytes' | 'maxQuerySeconds'>;
+
+export async function openStore(config: StoreConfig): Promise<Store> {
+  const clickhouse_settings = {
+    max_memory_usage: String(config.maxMemoryUsageBytes),
+    date_time_input_format: 'best_effort' as const,
+  };
+  if (config.clickhouseUrl) {
+    const client = createClient({
+      url: config.clickhouseUrl,
+      username: config.clickhouseUser,
+      password: config.clickhousePassword,
+      clickhouse_settings,
+      request_timeout: Math.max(30_000, config.maxQuerySeconds * 1000 + 5000),
+      log: { level: ClickHouseLogLevel.OFF }, // the failure is reported once, below
+    });
+    const ping = await client.ping();
+    if (!ping.success) {
+      await client.close();
+      throw new ConfigError(`cannot reach ClickHouse at ${redactUrl(config.clickhouseUrl)}: ${String((ping as { error?: Error }).error?.message ?? 'no answer')}`);
+    }
+    await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.database}` });
+    await client.close();
+    const scoped = createClient({
+      url: config.clickhouseUrl,
+      username: config.clickhouseUser,
+      password: config.clickhousePassword,
+      database: config.database,
+      clickhouse_settings,
+    });
+    return { client: scoped, mode: 'server', database: config.database, close: () => scoped.close() };
+  }
+
+  const dir = ensureWritableDir(config.dataDir);
+  // chdb/connection's declared type comes from a second copy of the client's common
+  // types; it is the same Connection at run time, so it is cast once, here.
+  const connection = createChdbConnection({ path: join(dir, 'clickhouse') }) as unknown as Parameters<typeof createClient>[0] extends infer O ? (O extends { connection?: infer C } ? C : never) : never;
+  const client = createClient({ connection, clickhouse_settings });
+  // The embedded engine ignores the client's `database` option: select it for the session.
+  // The name was validated as a plain identifier by the config schema.
+  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.database}` });
+  await client.command({ query: `USE ${config.database}` });
+  return { client, mode: 'embedded', database: config.database, close: () => client.close() };
+}
+
+function redactUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
