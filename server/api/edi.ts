@@ -2,7 +2,9 @@
 // transaction set, so a trading partner's gateway learns which transactions were taken and
 // why others were not. Answered only after the accepted events are stored (the pipeline's
 // submit resolves then); saturation errors from submit flow to the error middleware (429/503).
+// Mount: app api routers += ediRouter({ submit: (events) => pipeline.submit(events), maxBodyBytes }).
 import express, { Router } from 'express';
+import { AppError } from '../errors.ts';
 import type { CtEvent } from '../events/schema.ts';
 import { importX12 } from '../ingest/edi/x12Adapter.ts';
 
@@ -38,10 +40,7 @@ export function ediRouter(deps: EdiRouteDeps): Router {
       }
     }
     if (events.length === 0) {
-      res.status(400).json({
-        error: { code: 'invalid_x12', message: body.trim() ? 'no transaction set in the body could be taken' : 'empty body: expected X12 (ISA … IEA)', details: { transactions } },
-      });
-      return;
+      throw new AppError(400, 'invalid_x12', body.trim() ? 'no transaction set in the body could be taken' : 'empty body: expected X12 (ISA … IEA)', { transactions });
     }
     const outcome = await deps.submit(events);
     res.status(202).json({ accepted: outcome.accepted, duplicates: outcome.duplicates, transactions });

@@ -13,16 +13,18 @@ import { runImport, type EventSink, type ImportSummary } from '../ingest/importR
 import { loadMapping, MappingError, type MappingFile } from '../ingest/mappingFile.ts';
 import { importNdjson } from '../ingest/ndjsonAdapter.ts';
 import { importOcel } from '../ingest/ocel/ocelAdapter.ts';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { openEmbeddedSink } from './importEmbedded.ts';
+import { storeFlags, type StoreFlagValues } from './storeOptions.ts';
 import { OcelFormatError } from '../ingest/ocel/ocelLog.ts';
 
 export const IMPORT_FORMATS = ['x12', 'csv', 'ocel', 'ndjson'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
-type ImportFlags = {
+type ImportFlags = StoreFlagValues & {
   format: ImportFormat;
   mapping?: string;
   target?: string;
-  data?: string;
   apiKey?: string;
   timezone?: string;
   batchSize: string;
@@ -32,14 +34,16 @@ type ImportFlags = {
 export type ImportCommandDeps = {
   out?: NodeJS.WritableStream & { isTTY?: boolean };
   err?: NodeJS.WritableStream;
-  /** Opens the embedded pipeline for --data DIR; absent until the store is wired in. */
-  embeddedSink?: (dir: string) => Promise<EventSink>;
+  /** Opens the in-process pipeline for --data / --clickhouse-url (default: the real store and pipeline). */
+  embeddedSink?: (config: Config) => Promise<EventSink>;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 };
 
 /** Exit code when the import finished but some records were rejected. */
 export const EXIT_SOME_REJECTED = 3;
+const IN_PROCESS_BATCHES_IN_FLIGHT = 10;
+
 /** Exit code when the import could not run: bad mapping, unreadable file, tower refusing. */
 export const EXIT_CANNOT_IMPORT = 2;
 
@@ -50,7 +54,9 @@ export function importCommand(deps: ImportCommandDeps = {}): Command {
     .addOption(new Option('--format <format>', 'input format').choices(IMPORT_FORMATS).makeOptionMandatory())
     .option('--mapping <file>', 'mapping file (JSON or YAML) for csv and ocel')
     .option('--target <url>', 'base URL of a running control tower, e.g. http://localhost:8080')
-    .option('--data <dir>', 'data directory of the embedded store: run the pipeline in this process')
+    .option('-d, --data <dir>', 'data directory of the embedded store: run the pipeline in this process')
+    .option('--clickhouse-url <url>', 'run the pipeline in this process against a ClickHouse server (env CLICKHOUSE_URL)')
+    .option('--database <name>', 'database name (env CLICKHOUSE_DATABASE, default control_tower)')
     .option('--api-key <key>', 'API key for --target (ingest role)')
     .option('--timezone <zone>', 'zone of X12 envelope and document times (default UTC)')
     .option('--batch-size <n>', 'events per batch', '1000')
@@ -59,7 +65,7 @@ export function importCommand(deps: ImportCommandDeps = {}): Command {
       try {
         await runCommand(file, flags, deps);
       } catch (error) {
-        if (!(error instanceof MappingError || error instanceof ImportTargetError || error instanceof OcelFormatError || isFileError(error))) throw error;
+        if (!(error instanceof MappingError || error instanceof ConfigError || error instanceof ImportTargetError || error instanceof OcelFormatError || isFileError(error))) throw error;
         (deps.err ?? process.stderr).write(`control-tower import: ${(error as Error).message}\n`);
         process.exitCode = EXIT_CANNOT_IMPORT;
       }
@@ -85,6 +91,8 @@ async function runCommand(file: string, flags: ImportFlags, deps: ImportCommandD
   try {
     const summary = await runImport(adapterFor(flags, file, input, mapping), sink, {
       batchSize: Number(flags.batchSize),
+      // The in-process pipeline inserts up to batchMaxRows per statement: keep several batches queued.
+      maxInFlight: inProcess(flags) ? IN_PROCESS_BATCHES_IN_FLIGHT : 1,
       onProgress: (progress) => {
         const seconds = Math.max((now() - started) / 1000, 0.001);
         bar?.update(bytesRead, { events: progress.events, rate: Math.round((progress.events + progress.rejected) / seconds) });
@@ -105,13 +113,15 @@ async function mappingFor(flags: ImportFlags): Promise<MappingFile> {
   return loadMapping(flags.mapping);
 }
 
+const inProcess = (flags: ImportFlags) => Boolean(flags.data || flags.clickhouseUrl);
+
 async function openSink(flags: ImportFlags, deps: ImportCommandDeps): Promise<EventSink> {
-  const chosen = [flags.target, flags.data, flags.dryRun].filter(Boolean).length;
-  if (chosen !== 1) throw new MappingError('import: give exactly one of --target <url>, --data <dir> or --dry-run');
+  const chosen = [flags.target, inProcess(flags), flags.dryRun].filter(Boolean).length;
+  if (chosen !== 1) throw new MappingError('import: give exactly one of --target <url>, --data <dir> (or --clickhouse-url) or --dry-run');
   if (flags.target) return httpEventSink({ target: flags.target, apiKey: flags.apiKey, sleep: deps.sleep });
-  if (flags.data) {
-    if (!deps.embeddedSink) throw new MappingError('import: --data needs the embedded pipeline, which this build does not include; use --target');
-    return deps.embeddedSink(flags.data);
+  if (inProcess(flags)) {
+    const config = loadConfig(process.env, storeFlags(flags));
+    return (deps.embeddedSink ?? ((c: Config) => openEmbeddedSink(c, deps.now)))(config);
   }
   return { send: async (events) => ({ accepted: events.length, duplicates: 0, rejected: [] }) };
 }

@@ -21,9 +21,13 @@ export function reasonKey(reason: string): string {
 export async function runImport(
   results: AsyncIterable<ImportResult>,
   sink: EventSink,
-  options: { batchSize?: number; onProgress?: (summary: ImportSummary) => void } = {},
+  options: { batchSize?: number; maxInFlight?: number; onProgress?: (summary: ImportSummary) => void } = {},
 ): Promise<ImportSummary> {
   const batchSize = options.batchSize ?? 1000;
+  // Batches sent before the previous ones are answered: the embedded pipeline stores several
+  // per insert; the HTTP sink keeps 1 so that events arrive in file order.
+  const maxInFlight = options.maxInFlight ?? 1;
+  const inFlight = new Set<Promise<void>>();
   const summary: ImportSummary = { events: 0, accepted: 0, duplicates: 0, rejected: 0, byReason: [] };
   const tallies = new Map<string, RejectTally>();
   const reject = (error: ImportError) => {
@@ -43,11 +47,17 @@ export async function runImport(
     if (batch.length === 0) return;
     const sent = batch;
     batch = [];
-    const outcome = await sink.send(sent);
-    summary.accepted += outcome.accepted;
-    summary.duplicates += outcome.duplicates;
-    for (const { index, error } of outcome.rejected) reject({ where: `event ${sent[index]?.id ?? index}`, reason: `refused by the tower: ${error}` });
-    options.onProgress?.(summary);
+    const done: Promise<void> = sink.send(sent).then((outcome) => {
+      inFlight.delete(done);
+      summary.accepted += outcome.accepted;
+      summary.duplicates += outcome.duplicates;
+      for (const { index, error } of outcome.rejected) reject({ where: `event ${sent[index]?.id ?? index}`, reason: `refused by the tower: ${error}` });
+      options.onProgress?.(summary);
+    });
+    // The failure surfaces through race/all below; this only keeps a second failing batch from being "unhandled".
+    done.catch(() => undefined);
+    inFlight.add(done);
+    if (inFlight.size >= maxInFlight) await Promise.race(inFlight);
   };
   for await (const result of results) {
     if ('error' in result) {
@@ -59,6 +69,7 @@ export async function runImport(
     if (batch.length >= batchSize) await flush();
   }
   await flush();
+  await Promise.all(inFlight);
   await sink.close?.();
   summary.byReason.sort((a, b) => b.count - a.count);
   return summary;
