@@ -1,7 +1,7 @@
 // What every file adapter (X12, CSV, OCEL, NDJSON) yields: an event that passed the common
 // event model, or a rejected item with where it was found and why, so callers can stream
 // events to the pipeline in batches and count rejects by reason.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { validateEvent, type CtEvent } from '../events/schema.ts';
 
 export type ImportError = { where: string; reason: string };
@@ -24,9 +24,14 @@ export function checked(candidate: unknown, where: string): ImportResult {
  * event-id dedupe drops the second copy.
  */
 export function deterministicId(prefix: string, parts: readonly string[], content: string): string {
-  const hash = createHash('sha256').update(content).digest('hex').slice(0, 20);
-  return [prefix, ...parts.map((part) => part.replace(/[\s:]+/g, '_')), hash].join(':').slice(0, 256);
+  let id = prefix;
+  for (const part of parts) id += `:${UNSAFE_IN_ID.test(part) ? part.replace(UNSAFE_IN_ID_ALL, '_') : part}`;
+  return `${id}:${hash('sha256', content).slice(0, 20)}`.slice(0, 256);
 }
+
+// ':' separates the parts of an id; whitespace would make ids awkward to quote.
+const UNSAFE_IN_ID = /[\s:]/;
+const UNSAFE_IN_ID_ALL = /[\s:]+/g;
 
 /** Reads a string or a stream as text (for formats that are not line-oriented). */
 export async function* textChunks(input: NodeJS.ReadableStream | string): AsyncIterable<string> {

@@ -47,6 +47,8 @@ export function parseNumber(text: string, style: NumberStyle): number | undefine
 export function compileValue(spec: ValueSpec, style: NumberStyle): CompiledValue {
   const full = typeof spec === 'string' ? { column: spec } : spec;
   const dateFormat = full.as === 'date' && full.format ? compileFormat(full.format) : undefined;
+  let lastDateRaw: string | undefined;
+  let lastDate = '';
   const convert = (raw: string, column: string): Scalar | undefined => {
     if (full.map) {
       if (!Object.hasOwn(full.map, raw)) throw new ValueError(`column ${column}: code '${raw}' is not in the mapping's map`);
@@ -66,10 +68,14 @@ export function compileValue(spec: ValueSpec, style: NumberStyle): CompiledValue
       }
       case 'date': {
         if (!dateFormat) return raw.trim();
+        // Exports repeat the same date on many consecutive rows.
+        if (raw === lastDateRaw) return lastDate;
         const wall = dateFormat.parse(raw);
         const epoch = wall && wallClockToEpoch({ hour: 0, minute: 0, second: 0, ms: 0, year: 0, month: 0, day: 0, ...wall }, 'UTC');
         if (epoch === undefined) throw new ValueError(`column ${column}: '${raw}' does not match date format ${dateFormat.format}`);
-        return new Date(epoch).toISOString().slice(0, 10);
+        lastDateRaw = raw;
+        lastDate = new Date(epoch).toISOString().slice(0, 10);
+        return lastDate;
       }
       default:
         return raw;

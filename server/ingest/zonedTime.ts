@@ -26,39 +26,46 @@ export function wallClockToEpoch(wall: WallClock, zone: string): number | undefi
   const asUtc = Date.UTC(year, month - 1, day, hour, minute, second, ms);
   const check = new Date(asUtc);
   if (check.getUTCDate() !== day || check.getUTCMonth() !== month - 1) return undefined;
-  return asUtc - offsetMs(asUtc, zone);
+  return asUtc - offsetOf(zone)(asUtc);
 }
 
-function offsetMs(asUtc: number, zone: string): number {
-  if (zone === 'UTC' || zone === 'Z') return 0;
+type OffsetAt = (asUtc: number) => number;
+const offsetFunctions = new Map<string, OffsetAt>();
+
+/** Resolves a zone once into a function from wall time (read as UTC) to the zone's offset. */
+function offsetOf(zone: string): OffsetAt {
+  let offset = offsetFunctions.get(zone);
+  if (offset) return offset;
   const fixed = FIXED_OFFSET.exec(zone);
-  if (fixed) return (fixed[1] === '-' ? -1 : 1) * (Number(fixed[2]) * 60 + Number(fixed[3])) * 60_000;
-  // The offset at the instant that reads `asUtc` on the wall: guess, then correct once for DST edges.
-  const first = zoneOffsetAt(asUtc, zone);
-  const second = zoneOffsetAt(asUtc - first, zone);
-  return second;
+  if (zone === 'UTC' || zone === 'Z') offset = () => 0;
+  else if (fixed) {
+    const constant = (fixed[1] === '-' ? -1 : 1) * (Number(fixed[2]) * 60 + Number(fixed[3])) * 60_000;
+    offset = () => constant;
+  } else {
+    const at = ianaOffsets(zone);
+    // The offset at the instant that reads `asUtc` on the wall: guess, then correct once for DST edges.
+    offset = (asUtc) => at(asUtc - at(asUtc));
+  }
+  offsetFunctions.set(zone, offset);
+  return offset;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-const offsets = new Map<string, number>();
-
-// One Intl lookup per zone and quarter hour: Intl formatting is far slower than the rest of a row.
-function zoneOffsetAt(epoch: number, zone: string): number {
-  const cacheKey = `${zone}|${Math.floor(epoch / QUARTER_HOUR_MS)}`;
-  const cached = offsets.get(cacheKey);
-  if (cached !== undefined) return cached;
-  let formatter = formatters.get(zone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
-    });
-    formatters.set(zone, formatter);
-  }
-  const parts: Record<string, number> = {};
-  for (const part of formatter.formatToParts(new Date(epoch))) if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
-  const offset = wall - (epoch - (epoch % 1000 + 1000) % 1000);
-  if (offsets.size >= OFFSET_CACHE_LIMIT) offsets.clear();
-  offsets.set(cacheKey, offset);
-  return offset;
+// One Intl lookup per quarter hour: Intl formatting is far slower than the rest of a row.
+function ianaOffsets(zone: string): OffsetAt {
+  const formatter = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+  });
+  const cache = new Map<number, number>();
+  return (epoch) => {
+    const quarter = Math.floor(epoch / QUARTER_HOUR_MS);
+    const cached = cache.get(quarter);
+    if (cached !== undefined) return cached;
+    const parts: Record<string, number> = {};
+    for (const part of formatter.formatToParts(new Date(epoch))) if (part.type !== 'literal') parts[part.type] = Number(part.value);
+    const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+    const offset = wall - (epoch - ((epoch % 1000) + 1000) % 1000);
+    if (cache.size >= OFFSET_CACHE_LIMIT) cache.clear();
+    cache.set(quarter, offset);
+    return offset;
+  };
 }

@@ -17,7 +17,12 @@ const TOKENS: Record<string, { pattern: string; field: keyof WallClock }> = {
 };
 const TOKEN = /yyyy|yy|MM|M|dd|d|HH|H|mm|ss|SSS/g;
 
-export type CompiledFormat = { format: string; parse: (text: string) => Partial<WallClock> | undefined };
+export type CompiledFormat = {
+  format: string;
+  parse: (text: string) => Partial<WallClock> | undefined;
+  /** Writes the fields the format has into `into` (no allocation); false when the text does not match. */
+  parseInto: (text: string, into: WallClock) => boolean;
+};
 
 /** Compiles a format; throws naming the format when it has no date or time token at all. */
 export function compileFormat(format: string): CompiledFormat {
@@ -33,17 +38,21 @@ export function compileFormat(format: string): CompiledFormat {
   source += escape(format.slice(last));
   if (fields.length === 0) throw new Error(`format '${format}' has no date or time tokens (yyyy, MM, dd, HH, mm, ss, …)`);
   const regex = new RegExp(`^${source}$`);
+  const parseInto = (text: string, into: WallClock | Partial<WallClock>): boolean => {
+    const match = regex.exec(text.trim());
+    if (!match) return false;
+    for (let index = 0; index < fields.length; index++) {
+      const value = Number(match[index + 1]);
+      into[fields[index].field] = fields[index].twoDigitYear ? 2000 + value : value;
+    }
+    return true;
+  };
   return {
     format,
+    parseInto,
     parse(text) {
-      const match = regex.exec(text.trim());
-      if (!match) return undefined;
       const out: Partial<WallClock> = {};
-      fields.forEach(({ field, twoDigitYear }, index) => {
-        const value = Number(match[index + 1]);
-        out[field] = twoDigitYear ? 2000 + value : value;
-      });
-      return out;
+      return parseInto(text, out) ? out : undefined;
     },
   };
 }

@@ -26,6 +26,13 @@ export function compileTime(spec: TimeSpec, defaultZone: string): CompiledTime {
     if (epoch === undefined) throw new ValueError(`${what} is not a valid date/time`);
     return new Date(epoch).toISOString();
   };
+  // One wall-clock record reused for every row.
+  const wall: WallClock = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, ms: 0 };
+  const wallToIso = (what: string) => {
+    const epoch = wallClockToEpoch(wall, zone);
+    if (epoch === undefined) throw new ValueError(`${what} is not a valid date/time`);
+    return new Date(epoch).toISOString();
+  };
   // Item tables repeat their document's time on every row: remember the last conversion.
   let lastDate: string | undefined;
   let lastTime: string | undefined;
@@ -48,13 +55,12 @@ export function compileTime(spec: TimeSpec, defaultZone: string): CompiledTime {
     {
       const dateText = required(get, full.date);
       if (!dateFormat) return isoTime(dateText, full.date, zone, toIso);
-      const day = dateFormat.parse(dateText);
-      if (!day) throw new ValueError(`column ${full.date}: '${dateText}' does not match date format ${dateFormat.format}`);
-      if (!timeColumn || !timeFormat) return toIso(day, `column ${full.date}: '${dateText}'`);
+      wall.year = wall.month = wall.day = wall.hour = wall.minute = wall.second = wall.ms = 0;
+      if (!dateFormat.parseInto(dateText, wall)) throw new ValueError(`column ${full.date}: '${dateText}' does not match date format ${dateFormat.format}`);
+      if (!timeColumn || !timeFormat) return wallToIso(`column ${full.date}: '${dateText}'`);
       const timeText = required(get, timeColumn);
-      const clock = timeFormat.parse(timeText);
-      if (!clock) throw new ValueError(`column ${timeColumn}: '${timeText}' does not match time format ${timeFormat.format}`);
-      return toIso({ ...day, ...clock }, `columns ${full.date}/${timeColumn}: '${dateText} ${timeText}'`);
+      if (!timeFormat.parseInto(timeText, wall)) throw new ValueError(`column ${timeColumn}: '${timeText}' does not match time format ${timeFormat.format}`);
+      return wallToIso(`columns ${full.date}/${timeColumn}: '${dateText} ${timeText}'`);
     }
   }
 }
