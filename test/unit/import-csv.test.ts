@@ -59,6 +59,19 @@ describe('importCsv with an ERP order export (record types, code maps, split dat
   });
 });
 
+describe('importCsv with unreadable CSV', () => {
+  it('reports a record with a stray quote at its line, in file order, and reads on', async () => {
+    const mapping = parseMapping({ csv: { records: { hold: { kind: 'event', type: 'order.held', time: 't', fields: { orderId: 'o' }, attrs: { holdCode: { value: 'credit' } } } } } });
+    const csv = 'o,t\n1,2024-01-01T00:00:00Z\n2"x,2024-01-01T00:00:00Z\n3,2024-01-01T00:00:00+01:00\n';
+    const results = await collect(importCsv(csv, mapping));
+    expect(results.map((result) => ('event' in result ? [result.event.orderId, result.event.ts] : result))).toEqual([
+      ['1', '2024-01-01T00:00:00.000Z'],
+      { error: { where: 'line 3', reason: 'unreadable CSV: Invalid Opening Quote: a quote is found on field 0 at line 3, value is "2"' } },
+      ['3', '2023-12-31T23:00:00.000Z'],
+    ]);
+  });
+});
+
 describe('importCsv with document-flow links (VBFA-like TSV)', () => {
   it('derives shipments and invoices from order → delivery → invoice links', async () => {
     const mapping = await loadMapping(fixture('erp-docflow.mapping.json'));

@@ -29,7 +29,12 @@ export async function* importCsv(input: NodeJS.ReadableStream | string, mapping:
   );
   const onlyRecord = records.size === 1 ? [...records.keys()][0] : undefined;
 
-  const skipped: ImportResult[] = [];
+  // Unreadable records arrive through on_skip while a chunk is parsed, before the good records
+  // of that chunk are read; they are held and handed on in line order.
+  const skipped: { line: number; result: ImportResult }[] = [];
+  const skippedBefore = function* (line: number): Generator<ImportResult> {
+    while (skipped.length && skipped[0].line < line) yield skipped.shift()!.result;
+  };
   const parser = parse({
     delimiter: csv.delimiter,
     quote: csv.quote,
@@ -39,7 +44,8 @@ export async function* importCsv(input: NodeJS.ReadableStream | string, mapping:
     skip_records_with_error: true,
     info: true,
     on_skip: (error) => {
-      skipped.push(rejected(`line ${(error as { lines?: number }).lines ?? '?'}`, `unreadable CSV: ${error?.message ?? 'parse error'}`));
+      const line = (error as { lines?: number }).lines ?? 0;
+      skipped.push({ line, result: rejected(`line ${line || '?'}`, `unreadable CSV: ${error?.message ?? 'parse error'}`) });
     },
   });
   const source = typeof input === 'string' ? Readable.from([input]) : input;
@@ -66,9 +72,8 @@ export async function* importCsv(input: NodeJS.ReadableStream | string, mapping:
   };
 
   for await (const batch of readBatches<{ record: string[]; info: { lines: number } }>(parser)) for (const { record: fields, info } of batch) {
-    // csv-parse reports unreadable records through on_skip; hand them on in file order.
-    if (skipped.length) yield* skipped.splice(0);
     const line = info.lines;
+    if (skipped.length) yield* skippedBefore(line);
     if (!header) {
       header = fields.map((name) => name.trim());
       index = new Map(header.map((name, position) => [name, position]));
@@ -113,7 +118,7 @@ export async function* importCsv(input: NodeJS.ReadableStream | string, mapping:
       pending = undefined;
     }
   }
-  yield* skipped.splice(0);
+  yield* skippedBefore(Infinity);
   if (pending) yield finish(pending);
   if (!header) yield rejected('line 1', 'file is empty: expected a header row');
 }
