@@ -21,12 +21,16 @@ import { healthRouter } from './api/health.ts';
 import { metricsRouter } from './api/metrics.ts';
 import { webAppRouter } from './api/webApp.ts';
 import { eventsRouter } from './ingest/eventsRoute.ts';
+import { ediRouter } from './api/edi.ts';
 import { createIngestMetrics } from './ingest/ingestMetrics.ts';
 import { stoppingGuard } from './api/stoppingGuard.ts';
 import { ExceptionBook } from './exceptions/book.ts';
 import { fromExceptionRow } from './exceptions/exceptionRow.ts';
 import { appendExceptionVersions } from './store/appendExceptionVersions.ts';
 import { loadActiveExceptions } from './store/loadActiveExceptions.ts';
+import { startDemoMode } from './sim/startDemoMode.ts';
+import { simErpRouter } from './sim/router.ts';
+import type { Demo } from './sim/demo.ts';
 
 export type RunningServer = {
   url: string;
@@ -37,6 +41,7 @@ export type RunningServer = {
   book: ExceptionBook;
   hub: LiveHub;
   http: HttpServer;
+  demo?: Demo;
   /** Stops intake (503), drains the pipeline, closes sockets and storage. */
   close(): Promise<void>;
 };
@@ -79,11 +84,14 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   collectDefaultMetrics({ register: registry });
   const ingestMetrics = createIngestMetrics(registry, pipeline);
 
+  const submit = (events: Parameters<IngestPipeline['submit']>[0]) => pipeline.submit(events);
+  const demo = config.demo ? await startDemoMode({ config, store, submit, logger, now }) : undefined;
+
   let stopping = false;
   const app = createApp({
     logger,
-    top: [healthRouter({ client: store.client, isStopping: () => stopping }), metricsRouter(registry)],
-    api: [stoppingGuard(() => stopping), eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics })],
+    top: [healthRouter({ client: store.client, isStopping: () => stopping }), metricsRouter(registry), ...(demo ? [simErpRouter(demo.sim, submit)] : [])],
+    api: [stoppingGuard(() => stopping), eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics }), ediRouter({ submit, maxBodyBytes: config.maxBodyBytes })],
     web: webAppRouter(config.webDir),
   });
   const http = createServer(app);
@@ -100,11 +108,12 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const close = () =>
     (closing ??= (async () => {
       stopping = true;
+      await demo?.stop();
       await pipeline.drain();
       await book.flush();
       await hub.close(); // also closes the HTTP server
       await store.close();
     })());
 
-  return { url, port, store, pipeline, stats, book, hub, http, close };
+  return { url, port, store, pipeline, stats, book, hub, http, demo, close };
 }

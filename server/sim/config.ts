@@ -51,7 +51,7 @@ export const simConfigSchema = z
     /** Start of simulated time (epoch ms or ISO-8601). */
     startTs: z.union([z.number().int().min(0), z.iso.datetime({ offset: true }).transform((iso) => Date.parse(iso))]),
     linesPerDay: z.number().int().min(100).max(5_000_000).default(80_000),
-    meanLinesPerOrder: z.number().min(1.5).max(50).default(8),
+    meanLinesPerOrder: z.number().min(1.5).max(30).default(8),
     customers: z.number().int().min(20).max(100_000).default(1200),
     skus: z.number().int().min(50).max(200_000).default(2000),
     warehouses: z.number().int().min(3).max(5).default(4),

@@ -79,6 +79,8 @@ export interface Stock {
   waiting: { order: Order; line: OrderLine; qty: number }[];
   backorderFault: Fault | null;
   divergence: { fault: Fault; loss: number } | null;
+  /** The last stale sync here: picks against stock it made the ERP promise are its consequence. */
+  lastDivergence: Fault | null;
 }
 
 export interface Shipment {

@@ -15,7 +15,7 @@ export function buildStock(ctx: SimContext): void {
       const reorderPoint = Math.ceil(3 * dailyUnits + 150);
       const orderUpTo = Math.ceil(reorderPoint + 6 * dailyUnits + 150);
       const phys = ctx.rng.int(Math.ceil((reorderPoint + orderUpTo) / 2), orderUpTo);
-      ctx.stock.push({ sku, wh, phys, erpOnHand: phys, reserved: 0, onOrder: 0, reorderPoint, orderUpTo, waiting: [], backorderFault: null, divergence: null });
+      ctx.stock.push({ sku, wh, phys, erpOnHand: phys, reserved: 0, onOrder: 0, reorderPoint, orderUpTo, waiting: [], backorderFault: null, divergence: null, lastDivergence: null });
     }
   }
 }
@@ -25,7 +25,7 @@ const erpAvailable = (s: Stock): number => s.erpOnHand - s.reserved;
 /** The stock-out episode at this sku × warehouse, opened on its first backorder. */
 export function backorderEpisode(ctx: SimContext, stock: Stock, order: Order, kind: string, opts: { injected?: boolean; cause?: Fault } = {}): Fault {
   if (!stock.backorderFault) {
-    const cause = opts.cause ?? stock.divergence?.fault ?? order.causes[0];
+    const cause = opts.cause ?? stock.divergence?.fault ?? stock.lastDivergence ?? order.causes[0];
     stock.backorderFault = ctx.ledger.open(
       'backorder',
       kind,
@@ -80,7 +80,7 @@ export function pickLine(ctx: SimContext, order: Order, line: OrderLine, wh: num
   stock.reserved -= qty;
   stock.phys -= picked;
   stock.erpOnHand -= picked;
-  const label = short > 0 ? backorderEpisode(ctx, stock, order, stock.divergence ? 'pick_short_after_stale_sync' : 'pick_short') : null;
+  const label = short > 0 ? backorderEpisode(ctx, stock, order, stock.divergence || stock.lastDivergence ? 'pick_short_after_stale_sync' : 'pick_short') : null;
   if (short > 0) {
     line.waiting += short;
     stock.waiting.push({ order, line, qty: short });
@@ -206,6 +206,7 @@ export function endSyncDivergence(ctx: SimContext, stock: Stock): void {
   if (!stock.divergence) return;
   stock.erpOnHand -= stock.divergence.loss;
   stock.divergence.fault.endTs = ctx.now;
+  stock.lastDivergence = stock.divergence.fault;
   stock.divergence = null;
   reviewReplenishment(ctx, stock);
 }

@@ -30,9 +30,8 @@ export function startOrderArrivals(ctx: SimContext): void {
 }
 
 function lineCount(ctx: SimContext): number {
-  // floor(Exp(mu)) has mean 1/(e^(1/mu) − 1); choose mu so that 1 + that equals the configured mean.
-  const mu = 1 / Math.log(1 + 1 / (ctx.config.meanLinesPerOrder - 1));
-  return Math.min(MAX_LINES, 1 + Math.floor(ctx.rng.exponential(1 / mu)));
+  // Uniform on 1 … 2m−1 (mean exactly m): no long tail, so a normal order never looks like an outlier.
+  return Math.min(MAX_LINES, 1 + ctx.rng.int(0, Math.round(2 * (ctx.config.meanLinesPerOrder - 1))));
 }
 
 function promisedShipTs(ctx: SimContext, customer: Customer): number {
