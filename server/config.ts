@@ -41,6 +41,8 @@ export const configSchema = z.object({
   demoLinesPerDay: intFrom('demo lines per day', 100, 10_000_000).default(80_000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   webDir: z.string().default('dist/web'),
+  /** Optional JSON file of detector thresholds over the defaults (server/detect/config.ts). */
+  detectorConfigPath: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -68,6 +70,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   CONTROL_TOWER_DEMO_BACKFILL_DAYS: 'demoBackfillDays',
   CONTROL_TOWER_DEMO_LINES_PER_DAY: 'demoLinesPerDay',
   LOG_LEVEL: 'logLevel',
+  CONTROL_TOWER_DETECTOR_CONFIG: 'detectorConfigPath',
 };
 
 /** Flags win over environment variables; every bad value is reported with its name. */

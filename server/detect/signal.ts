@@ -91,6 +91,11 @@ export function signalFactory(name: string, version: string, type: ExceptionType
   });
 }
 
+/** An extra scalar attribute (producers add fields the schema does not name; they are accepted as scalars). */
+export function extraAttr(attrs: object, name: string): string | number | boolean | null | undefined {
+  return (attrs as Record<string, string | number | boolean | null | undefined>)[name];
+}
+
 /** Parses an ISO date or date-time; a bare date means the end of that UTC day (the promise holds all day). */
 export function parseDeadline(value: string | undefined): number | undefined {
   if (!value) return undefined;

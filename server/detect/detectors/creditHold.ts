@@ -4,7 +4,7 @@
 // credit any more and no overdue balance is left.
 import { z } from 'zod';
 import { ExpiringMap } from '../state/expiringMap.ts';
-import { signalFactory, type Detector, type Signal } from '../signal.ts';
+import { extraAttr, signalFactory, type Detector, type Signal } from '../signal.ts';
 
 export const creditHoldConfig = z
   .object({
@@ -92,7 +92,8 @@ export function createCreditHoldDetector(config: CreditHoldConfig): Detector {
         }
         case 'payment.overdue': {
           const amount = event.amount ?? 0;
-          const days = typeof event.attrs.daysPastDue === 'number' ? event.attrs.daysPastDue : 0;
+          const daysAttr = extraAttr(event.attrs, 'daysPastDue');
+          const days = typeof daysAttr === 'number' ? daysAttr : 0;
           if (amount <= config.overdueAmountThreshold || days < config.overdueDaysThreshold) return;
           const ep = episodeOf(event.customerId, ts);
           ep.overdue += amount;

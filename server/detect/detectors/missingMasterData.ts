@@ -4,7 +4,7 @@
 // compliance hold is released or the order is cancelled.
 import { z } from 'zod';
 import { ExpiringMap } from '../state/expiringMap.ts';
-import { signalFactory, type Detector } from '../signal.ts';
+import { extraAttr, signalFactory, type Detector } from '../signal.ts';
 
 export const missingMasterDataConfig = z
   .object({
@@ -65,7 +65,7 @@ export function createMissingMasterDataDetector(config: MissingMasterDataConfig)
               thresholds,
               title: `Order ${event.orderId} held for ${event.attrs.holdCode} master data`,
               confidence: 0.9,
-              details: { holdCode: event.attrs.holdCode, reason: event.attrs.reason },
+              details: { holdCode: event.attrs.holdCode, reason: extraAttr(event.attrs, 'reason') },
             }),
           );
           return;

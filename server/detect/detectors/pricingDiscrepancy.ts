@@ -4,7 +4,7 @@
 // cause; it resolves itself when every flagged line is re-priced within tolerance.
 import { z } from 'zod';
 import { ExpiringMap } from '../state/expiringMap.ts';
-import { signalFactory, type DetectEvent, type Detector } from '../signal.ts';
+import { extraAttr, signalFactory, type Detector } from '../signal.ts';
 
 export const pricingDiscrepancyConfig = z
   .object({
@@ -38,7 +38,8 @@ export function createPricingDiscrepancyDetector(config: PricingDiscrepancyConfi
       const a = event.attrs;
       const lineId = event.lineId ?? a.lineId ?? event.sku ?? '';
       const offContract = a.contractPrice !== undefined && a.contractPrice > 0 && Math.abs(a.unitPrice - a.contractPrice) / a.contractPrice > config.contractTolerance;
-      const rebate = typeof a.rebatePct === 'number' ? a.rebatePct / 100 : 0;
+      const rebatePct = extraAttr(a, 'rebatePct');
+      const rebate = typeof rebatePct === 'number' ? rebatePct / 100 : 0;
       const margin = a.unitCost !== undefined && a.unitPrice > 0 ? (a.unitPrice - a.unitCost) / a.unitPrice - rebate : undefined;
       const belowFloor = !offContract && margin !== undefined && margin < config.marginFloor;
       const state = orders.touch(event.orderId, ts);
