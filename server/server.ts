@@ -27,6 +27,12 @@ import { ExceptionBook } from './exceptions/book.ts';
 import { fromExceptionRow } from './exceptions/exceptionRow.ts';
 import { appendExceptionVersions } from './store/appendExceptionVersions.ts';
 import { loadActiveExceptions } from './store/loadActiveExceptions.ts';
+import { AuthStore } from './auth/authStore.ts';
+import { bootstrapAuth } from './auth/bootstrap.ts';
+import { authenticate } from './auth/authenticate.ts';
+import { ingestGuard } from './auth/ingestGuard.ts';
+import { authRouter } from './auth/authRouter.ts';
+import { usersRouter } from './auth/usersRouter.ts';
 
 export type RunningServer = {
   url: string;
@@ -35,6 +41,7 @@ export type RunningServer = {
   pipeline: IngestPipeline;
   stats: EventStats;
   book: ExceptionBook;
+  auth: AuthStore;
   hub: LiveHub;
   http: HttpServer;
   /** Stops intake (503), drains the pipeline, closes sockets and storage. */
@@ -72,6 +79,9 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const book = new ExceptionBook({ persist: (rows) => appendExceptionVersions(store.client, rows), scheduler: deps.scheduler });
   book.restore((await loadActiveExceptions(store.client)).map(fromExceptionRow));
 
+  const auth = await AuthStore.open(store.client, { now, sessionHours: config.sessionHours });
+  await bootstrapAuth(auth, config, logger);
+
   const stats = new EventStats(await eventTotals(store.client), deps.scheduler);
   pipeline.stored$.subscribe((batch) => stats.record(batch.stored));
 
@@ -83,7 +93,14 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const app = createApp({
     logger,
     top: [healthRouter({ client: store.client, isStopping: () => stopping }), metricsRouter(registry)],
-    api: [stoppingGuard(() => stopping), eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics })],
+    api: [
+      stoppingGuard(() => stopping),
+      authenticate(auth),
+      ingestGuard(),
+      eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics }),
+      authRouter({ auth, secureCookie: config.cookieSecure }),
+      usersRouter({ auth }),
+    ],
     web: webAppRouter(config.webDir),
   });
   const http = createServer(app);
@@ -106,5 +123,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       await store.close();
     })());
 
-  return { url, port, store, pipeline, stats, book, hub, http, close };
+  if (config.demo) logger.info(`sign in at ${url} as 'admin' (password: CONTROL_TOWER_ADMIN_PASSWORD, or the one-time password printed at first start)`);
+
+  return { url, port, store, pipeline, stats, book, auth, hub, http, close };
 }
