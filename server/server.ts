@@ -33,6 +33,7 @@ import { authenticate } from './auth/authenticate.ts';
 import { ingestGuard } from './auth/ingestGuard.ts';
 import { authRouter } from './auth/authRouter.ts';
 import { usersRouter } from './auth/usersRouter.ts';
+import { startGovernance, type Governance } from './actions/governance.ts';
 
 export type RunningServer = {
   url: string;
@@ -42,6 +43,7 @@ export type RunningServer = {
   stats: EventStats;
   book: ExceptionBook;
   auth: AuthStore;
+  governance: Governance;
   hub: LiveHub;
   http: HttpServer;
   /** Stops intake (503), drains the pipeline, closes sockets and storage. */
@@ -81,6 +83,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
 
   const auth = await AuthStore.open(store.client, { now, sessionHours: config.sessionHours });
   await bootstrapAuth(auth, config, logger);
+  const governance = await startGovernance({ client: store.client, book, config, logger, now });
 
   const stats = new EventStats(await eventTotals(store.client), deps.scheduler);
   pipeline.stored$.subscribe((batch) => stats.record(batch.stored));
@@ -100,6 +103,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics }),
       authRouter({ auth, secureCookie: config.cookieSecure }),
       usersRouter({ auth }),
+      ...governance.routers,
     ],
     web: webAppRouter(config.webDir),
   });
@@ -112,12 +116,14 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const port = (http.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   logger.info({ url, storage: store.mode, database: store.database }, 'control tower listening');
+  governance.started(url);
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       stopping = true;
       await pipeline.drain();
+      await governance.close();
       await book.flush();
       await hub.close(); // also closes the HTTP server
       await store.close();
@@ -125,5 +131,5 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
 
   if (config.demo) logger.info(`sign in at ${url} as 'admin' (password: CONTROL_TOWER_ADMIN_PASSWORD, or the one-time password printed at first start)`);
 
-  return { url, port, store, pipeline, stats, book, auth, hub, http, close };
+  return { url, port, store, pipeline, stats, book, auth, governance, hub, http, close };
 }
