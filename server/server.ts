@@ -4,6 +4,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { SchedulerLike } from 'rxjs';
+import type { Express } from 'express';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { openStore, type Store } from './store/client.ts';
@@ -46,6 +47,8 @@ export type RunningServer = {
   governance: Governance;
   hub: LiveHub;
   http: HttpServer;
+  /** The express app (the authorization test walks its routes). */
+  app: Express;
   /** Stops intake (503), drains the pipeline, closes sockets and storage. */
   close(): Promise<void>;
 };
@@ -131,5 +134,5 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
 
   if (config.demo) logger.info(`sign in at ${url} as 'admin' (password: CONTROL_TOWER_ADMIN_PASSWORD, or the one-time password printed at first start)`);
 
-  return { url, port, store, pipeline, stats, book, auth, governance, hub, http, close };
+  return { url, port, store, pipeline, stats, book, auth, governance, hub, http, app, close };
 }

@@ -59,10 +59,8 @@ describe('webhook connector', () => {
   it('a failure that persists is a dead letter, leaves the exception open with the error, and replays once fixed', async () => {
     erp.fallback = 'fail500';
     const { id, deliveryId } = await replayMessages();
-    const failed = await waitFor(() => {
-      const x = server.book.get(id);
-      return (x?.details.execution as { status?: string } | undefined)?.status === 'failed' && x;
-    }, 'dead letter');
+    await waitFor(() => (server.book.get(id)?.details.execution as { status?: string } | undefined)?.status === 'failed', 'dead letter');
+    const failed = server.book.get(id)!;
     expect(failed.status).toBe('in_progress');
     expect(failed.details.execution).toMatchObject({ status: 'failed', attempts: 3, error: expect.stringContaining('HTTP 500') });
     expect(callsFor(id)).toHaveLength(3);
