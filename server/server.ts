@@ -22,6 +22,7 @@ import { healthRouter } from './api/health.ts';
 import { metricsRouter } from './api/metrics.ts';
 import { webAppRouter } from './api/webApp.ts';
 import { eventsRouter } from './ingest/eventsRoute.ts';
+import { ediRouter } from './api/edi.ts';
 import { createIngestMetrics } from './ingest/ingestMetrics.ts';
 import { stoppingGuard } from './api/stoppingGuard.ts';
 import { ExceptionBook } from './exceptions/book.ts';
@@ -35,6 +36,9 @@ import { ingestGuard } from './auth/ingestGuard.ts';
 import { authRouter } from './auth/authRouter.ts';
 import { usersRouter } from './auth/usersRouter.ts';
 import { startGovernance, type Governance } from './actions/governance.ts';
+import { startDemoMode } from './sim/startDemoMode.ts';
+import { simErpRouter } from './sim/router.ts';
+import type { Demo } from './sim/demo.ts';
 
 export type RunningServer = {
   url: string;
@@ -49,6 +53,7 @@ export type RunningServer = {
   http: HttpServer;
   /** The express app (the authorization test walks its routes). */
   app: Express;
+  demo?: Demo;
   /** Stops intake (503), drains the pipeline, closes sockets and storage. */
   close(): Promise<void>;
 };
@@ -95,15 +100,19 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   collectDefaultMetrics({ register: registry });
   const ingestMetrics = createIngestMetrics(registry, pipeline);
 
+  const submit = (events: Parameters<IngestPipeline['submit']>[0]) => pipeline.submit(events);
+  const demo = config.demo ? await startDemoMode({ config, store, submit, logger, now }) : undefined;
+
   let stopping = false;
   const app = createApp({
     logger,
-    top: [healthRouter({ client: store.client, isStopping: () => stopping }), metricsRouter(registry)],
+    top: [healthRouter({ client: store.client, isStopping: () => stopping }), metricsRouter(registry), ...(demo ? [simErpRouter(demo.sim, submit)] : [])],
     api: [
       stoppingGuard(() => stopping),
       authenticate(auth),
       ingestGuard(),
       eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics }),
+      ediRouter({ submit, maxBodyBytes: config.maxBodyBytes }),
       authRouter({ auth, secureCookie: config.cookieSecure }),
       usersRouter({ auth }),
       ...governance.routers,
@@ -125,6 +134,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const close = () =>
     (closing ??= (async () => {
       stopping = true;
+      await demo?.stop();
       await pipeline.drain();
       await governance.close();
       await book.flush();
@@ -134,5 +144,5 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
 
   if (config.demo) logger.info(`sign in at ${url} as 'admin' (password: CONTROL_TOWER_ADMIN_PASSWORD, or the one-time password printed at first start)`);
 
-  return { url, port, store, pipeline, stats, book, auth, governance, hub, http, app, close };
+  return { url, port, store, pipeline, stats, book, auth, governance, hub, http, app, demo, close };
 }
