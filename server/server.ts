@@ -113,7 +113,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       ingestGuard(),
       eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics }),
       ediRouter({ submit, maxBodyBytes: config.maxBodyBytes }),
-      authRouter({ auth, secureCookie: config.cookieSecure }),
+      authRouter({ auth, secureCookie: config.cookieSecure, now }),
       usersRouter({ auth }),
       ...governance.routers,
     ],

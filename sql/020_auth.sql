@@ -39,4 +39,5 @@ CREATE TABLE IF NOT EXISTS sessions
     revoked UInt8
 )
 ENGINE = ReplacingMergeTree(version)
-ORDER BY token_hash;
+ORDER BY token_hash
+TTL toDateTime(expires_at) + INTERVAL 1 DAY;

@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS approvals
 ENGINE = ReplacingMergeTree(version)
 ORDER BY id;
 
--- First outcome of each Idempotency-Key per actor: a retry answers the stored outcome.
+-- First outcome of each Idempotency-Key per actor: a retry answers the stored outcome
+-- (kept 30 days, far longer than any client retries).
 CREATE TABLE IF NOT EXISTS idempotency_keys
 (
     scope String,
@@ -54,7 +55,8 @@ CREATE TABLE IF NOT EXISTS idempotency_keys
     created_at DateTime64(3, 'UTC')
 )
 ENGINE = ReplacingMergeTree
-ORDER BY (scope, key);
+ORDER BY (scope, key)
+TTL toDateTime(created_at) + INTERVAL 30 DAY;
 
 CREATE TABLE IF NOT EXISTS connector_deliveries
 (

@@ -19,7 +19,7 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   return parsed.data;
 }
 
-export function authRouter(deps: { auth: AuthStore; secureCookie: boolean; loginPerMinute?: number }): Router {
+export function authRouter(deps: { auth: AuthStore; secureCookie: boolean; now: () => number; loginPerMinute?: number }): Router {
   const router = Router();
   const json = express.json({ limit: '16kb' });
   const cookie = (res: Response, value: string, maxAgeMs: number) =>
@@ -29,7 +29,7 @@ export function authRouter(deps: { auth: AuthStore; secureCookie: boolean; login
   secured(router, 'post', '/auth/login', 'public', limiter, json, async (req, res) => {
     const { username, password } = parseBody(loginBody, req.body);
     const session = await deps.auth.login(username, password);
-    cookie(res, session.token, Date.parse(session.expiresAt) - Date.now());
+    cookie(res, session.token, Date.parse(session.expiresAt) - deps.now());
     res.json(session);
   });
 
