@@ -81,6 +81,21 @@ describe('webhook connector', () => {
     expect(callsFor(id)).toHaveLength(4);
   });
 
+  it('a delivery cut off by a crash is sent again at the next start, with the same key', async () => {
+    const x = makeException({ type: 'integration_failure', team: 'it', interface: 'edi-856', details: {} });
+    await server.book.commit(x);
+    // What a crash leaves behind: the delivery recorded as sending, and no outcome.
+    const def = { action: 'replay_messages', connector: 'erp', command: 'replay_messages' } as const;
+    const delivery = server.governance.executor.newDelivery({ ...def, label: '', risk: 'low', policy: { mode: 'auto' }, requestRoles: ['it'], resolves: true }, x, {}, 'crashed-key');
+    await server.governance.deliveries.save({ ...delivery, version: 1 });
+    await server.book.commit({ ...x, version: 2, status: 'in_progress', actor: 'usr_x', change: 'action_started', details: { execution: { status: 'sending', deliveryId: delivery.id } } });
+    erp.fallback = 'ok';
+    await server.close();
+    server = await startTestServer(dir, { connectorErpUrl: erp.url, connectorTmsUrl: erp.url, connectorTimeoutMs: 300, connectorBackoffMs: 5, connectorMaxAttempts: 3 });
+    await waitFor(() => server.book.get(x.id)?.status === 'resolved', 'resolution after restart');
+    expect(callsFor(x.id).map((c) => c.key)).toEqual(['crashed-key']);
+  });
+
   it('a refusal (4xx) is not retried and goes straight to the dead letters', async () => {
     erp.script = ['reject422'];
     const { id } = await replayMessages();
