@@ -142,7 +142,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       await store.close();
     })());
 
-  if (config.demo) logger.info(`sign in at ${url} as 'admin' (password: CONTROL_TOWER_ADMIN_PASSWORD, or the one-time password printed at first start)`);
+  if (config.demo) logger.info(`sign in at ${url} as 'admin' (its password is CONTROL_TOWER_ADMIN_PASSWORD, or the one printed at first start)`);
 
   return { url, port, store, pipeline, stats, book, auth, governance, hub, http, app, demo, close };
 }
