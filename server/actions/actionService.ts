@@ -66,12 +66,27 @@ export class ActionService {
   async move(p: Principal, id: string, req: MoveRequest): Promise<Outcome> {
     const x = this.exception(id);
     this.requireTeam(p, x);
-    if (req.to === 'in_progress' && x.status === 'pending_approval') throw new AppError(409, 'approval_pending', 'decide the pending approval instead');
+    if (x.status === 'pending_approval' && req.to !== 'dismissed') throw new AppError(409, 'approval_pending', 'decide the pending approval first (or dismiss the exception)');
+    if ((x.details.execution as { status?: string } | undefined)?.status === 'sending' && req.to !== 'acknowledged') throw new AppError(409, 'execution_in_progress', `an action on exception ${x.id} is being executed; wait for its outcome`);
     const next = transition(x, { to: req.to, actor: p.id, at: this.iso(), change: req.to === 'open' ? 'reopened' : req.to, reason: req.reason, details: req.comment ? { lastComment: { by: p.id, text: req.comment } } : undefined });
     const stored = this.d.book.commit(next);
     await stored;
     await this.d.audit.record({ kind: 'state.changed', actor: p.id, exceptionId: x.id, orderIds: x.orderIds, exceptionVersion: next.version, outcome: `${x.status}->${next.status}`, reason: req.reason ?? req.comment });
     return { status: 200, body: { exception: next } };
+  }
+
+  /** A closed exception needs no decision: its pending approvals are cancelled (and audited). */
+  async cancelApprovals(x: ExceptionRecord, by: string): Promise<void> {
+    for (const a of this.d.approvals.list({ status: 'pending', exceptionId: x.id })) {
+      if (this.deciding.has(a.id)) continue;
+      this.deciding.add(a.id);
+      try {
+        await this.d.approvals.save({ ...a, version: a.version + 1, status: 'cancelled', decidedBy: by, decidedAt: this.iso(), reason: `exception ${x.status}` });
+        await this.d.audit.record({ kind: 'approval.rejected', actor: by, exceptionId: x.id, orderIds: x.orderIds, exceptionVersion: x.version, action: a.action, approvalId: a.id, outcome: 'cancelled', reason: `exception ${x.status}` });
+      } finally {
+        this.deciding.delete(a.id);
+      }
+    }
   }
 
   async request(p: Principal, id: string, req: ActionRequest, idempotencyKey: string): Promise<Outcome> {

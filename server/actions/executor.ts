@@ -88,11 +88,12 @@ export class Executor {
       const at = this.iso();
       await this.commitLatest(base.exceptionId, (x) =>
         transition(x, {
-          to: def.resolves ? 'resolved' : x.status === 'resolved' ? 'resolved' : 'in_progress',
+          // Closed meanwhile (resolving event, dismissal): record the outcome, keep the state.
+          to: FINAL_STATUSES.includes(x.status) ? x.status : def.resolves ? 'resolved' : 'in_progress',
           actor: EXECUTOR_ACTOR,
           at,
-          change: def.resolves ? 'resolved_by_action' : 'action_executed',
-          reason: def.resolves ? 'manual' : undefined,
+          change: def.resolves && !FINAL_STATUSES.includes(x.status) ? 'resolved_by_action' : 'action_executed',
+          reason: FINAL_STATUSES.includes(x.status) ? x.resolutionReason : def.resolves ? 'manual' : undefined,
           details: { execution: { status: 'succeeded', action: def.action, deliveryId: base.id, at }, lastAction: { action: def.action, by, executedAt: at } },
         }),
       );

@@ -1,6 +1,8 @@
 // Wires triage, actions, approvals, audit, connectors and recommendations for a running
 // tower, and hands back the routers to mount under /api/v1.
 import type { ClickHouseClient } from '@clickhouse/client';
+import { filter } from 'rxjs';
+import { FINAL_STATUSES } from '../contracts/exception.ts';
 import type { Router } from 'express';
 import type { Config } from '../config.ts';
 import type { ExceptionBook } from '../exceptions/book.ts';
@@ -67,6 +69,10 @@ export async function startGovernance(d: { client: ClickHouseClient; book: Excep
     logger,
   });
   const actions = new ActionService({ book, audit, approvals, executor, now });
+  // An exception closed by its resolving event (or a detector) leaves nothing to approve.
+  const staleApprovals = book.changes$
+    .pipe(filter((x) => FINAL_STATUSES.includes(x.status) && approvals.pendingFor(x.id) !== undefined))
+    .subscribe((x) => void actions.cancelApprovals(x, x.actor).catch((err) => logger.error({ err, exception: x.id }, 'cancelling approvals failed')));
   const recommender = new Recommender({ client, audit, now });
   const routers = [
     exceptionsRouter({ client, book, actions, approvals, idempotency, recommender }),
@@ -95,6 +101,7 @@ export async function startGovernance(d: { client: ClickHouseClient; book: Excep
     async close() {
       await executor.idle();
       detections.unsubscribe();
+      staleApprovals.unsubscribe();
       outcomeFeed.unsubscribe();
       await audit.flush();
       await outcomes.flush();

@@ -116,6 +116,18 @@ describe('policies and segregation of duties', () => {
     expect(audit.json.items[0]).toMatchObject({ actor: expect.stringMatching(/^usr_/), reason: 'overdue balance unpaid' });
   });
 
+  it('an exception resolved by its resolving event cancels its pending approval', async () => {
+    const x = await seed();
+    const req = await act(tokens.fiona, x.id, { action: 'release_hold' });
+    const pending = server.book.get(x.id)!;
+    // The detector sees order.released and resolves the exception itself.
+    await server.book.commit({ ...pending, version: pending.version + 1, status: 'resolved', resolvedAt: '2025-03-03T11:00:00.000Z', resolutionReason: 'auto', actor: 'credit_hold', change: 'resolved' });
+    await waitFor(() => server.governance.approvals.get(req.json.approvalId)?.status === 'cancelled', 'cancelled approval');
+    expect((await api(server, 'GET', '/approvals', { token: tokens.fred })).json.items.map((a: { id: string }) => a.id)).not.toContain(req.json.approvalId);
+    const late = await api(server, 'POST', `/approvals/${req.json.approvalId}/approve`, { token: tokens.fred, body: {}, headers: { 'idempotency-key': key() } });
+    expect(late.status).toBe(409);
+  });
+
   it('of two concurrent requests on one exception, only one acts', async () => {
     const x = await seed({ type: 'shipment_delay', team: 'transportation', details: {} });
     const [a, b] = await Promise.all([act(tokens.otto, x.id, { action: 'expedite' }), act(tokens.otto, x.id, { action: 'expedite' })]);
