@@ -2,6 +2,7 @@
 // beside the raw insert rate of the same rows straight into the engine, in one run.
 //   npm run bench:ingest -- [--events 200000] [--batch 1000] [--concurrency 4]
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,8 +36,11 @@ async function rawInsertRate(events: ReturnType<typeof eventMix>): Promise<numbe
   return rows.length / seconds;
 }
 
+/** The server process is given this ingest key (CONTROL_TOWER_INGEST_KEYS); every POST sends it. */
+const BENCH_INGEST_KEY = randomBytes(24).toString('base64url');
+
 async function startServerProcess(dir: string, port: number): Promise<() => Promise<void>> {
-  const child = spawn(process.execPath, ['bin/control-tower.js', 'serve', '--data', dir, '--port', String(port), '--host', '127.0.0.1', '--no-demo', '--log-level', 'warn', ...extraServerArgs], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, ['bin/control-tower.js', 'serve', '--data', dir, '--port', String(port), '--host', '127.0.0.1', '--no-demo', '--log-level', 'warn', ...extraServerArgs], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, CONTROL_TOWER_INGEST_KEYS: BENCH_INGEST_KEY } });
   for (let i = 0; i < 300; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) break;
@@ -67,7 +71,7 @@ async function pipelineRate(events: ReturnType<typeof eventMix>) {
       const body = bodies[next++];
       for (;;) {
         const t0 = performance.now();
-        const res = await fetch(`http://127.0.0.1:${port}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
+        const res = await fetch(`http://127.0.0.1:${port}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${BENCH_INGEST_KEY}` }, body });
         await res.arrayBuffer();
         if (res.status === 202) {
           latencies.push(performance.now() - t0);

@@ -4,6 +4,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { SchedulerLike } from 'rxjs';
+import type { Express } from 'express';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { openStore, type Store } from './store/client.ts';
@@ -28,6 +29,13 @@ import { ExceptionBook } from './exceptions/book.ts';
 import { fromExceptionRow } from './exceptions/exceptionRow.ts';
 import { appendExceptionVersions } from './store/appendExceptionVersions.ts';
 import { loadActiveExceptions } from './store/loadActiveExceptions.ts';
+import { AuthStore } from './auth/authStore.ts';
+import { bootstrapAuth } from './auth/bootstrap.ts';
+import { authenticate } from './auth/authenticate.ts';
+import { ingestGuard } from './auth/ingestGuard.ts';
+import { authRouter } from './auth/authRouter.ts';
+import { usersRouter } from './auth/usersRouter.ts';
+import { startGovernance, type Governance } from './actions/governance.ts';
 import { startDemoMode } from './sim/startDemoMode.ts';
 import { simErpRouter } from './sim/router.ts';
 import type { Demo } from './sim/demo.ts';
@@ -46,11 +54,14 @@ export type RunningServer = {
   pipeline: IngestPipeline;
   stats: EventStats;
   book: ExceptionBook;
+  auth: AuthStore;
+  governance: Governance;
   hub: LiveHub;
   http: HttpServer;
+  /** The express app (the authorization test walks its routes). */
+  app: Express;
   demo?: Demo;
-  /** The detection engine (absent when no triage was given). */
-  detection?: DetectionEngine;
+  detection: DetectionEngine;
   /** Stops intake (503), drains the pipeline, closes sockets and storage. */
   close(): Promise<void>;
 };
@@ -59,7 +70,7 @@ export type ServerDeps = {
   logger: Logger;
   scheduler?: SchedulerLike;
   now?: () => number;
-  /** Priority, severity and team for detected exceptions (server/triage); detection runs only with one. */
+  /** Overrides the configured priority formula (tests). */
   triage?: Triage;
 };
 
@@ -92,20 +103,20 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const book = new ExceptionBook({ persist: (rows) => appendExceptionVersions(store.client, rows), scheduler: deps.scheduler });
   book.restore((await loadActiveExceptions(store.client)).map(fromExceptionRow));
 
+  const auth = await AuthStore.open(store.client, { now, sessionHours: config.sessionHours });
+  await bootstrapAuth(auth, config, logger);
+  const governance = await startGovernance({ client: store.client, book, config, logger, now });
+
   const stats = new EventStats(await eventTotals(store.client), deps.scheduler);
   pipeline.stored$.subscribe((batch) => stats.record(batch.stored));
 
   // Detection: rebuild state from stored events before taking new ones, then follow stored$.
   const detectorConfig = loadDetectorConfig(config.detectorConfigPath);
-  let detection: DetectionEngine | undefined;
-  if (deps.triage) {
-    detection = new DetectionEngine({ config: detectorConfig, book, triage: deps.triage, onError: (err) => logger.error({ err }, 'exception version not stored') });
-    const rebuilt = await rebuildDetectorState(detection, store.client, detectorConfig.engine.replayHours);
-    if (rebuilt.events) logger.info(rebuilt, 'detector state rebuilt from stored events');
-    pipeline.stored$.pipe(detectStage(detection, detectorConfig.engine.tickSeconds * 1000, deps.scheduler)).subscribe();
-  } else {
-    logger.warn('no triage function given: detection is off');
-  }
+  const triage = deps.triage ?? governance.triage;
+  const detection = new DetectionEngine({ config: detectorConfig, book, triage, onError: (err) => logger.error({ err }, 'exception version not stored') });
+  const rebuilt = await rebuildDetectorState(detection, store.client, detectorConfig.engine.replayHours);
+  if (rebuilt.events) logger.info(rebuilt, 'detector state rebuilt from stored events');
+  pipeline.stored$.pipe(detectStage(detection, detectorConfig.engine.tickSeconds * 1000, deps.scheduler)).subscribe();
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -118,7 +129,17 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const app = createApp({
     logger,
     top: [healthRouter({ client: store.client, isStopping: () => stopping }), metricsRouter(registry), ...(demo ? [simErpRouter(demo.sim, submit)] : [])],
-    api: [stoppingGuard(() => stopping), ...(detection ? [detectorsRouter({ config: detectorConfig, engine: detection })] : []), eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics }), ediRouter({ submit, maxBodyBytes: config.maxBodyBytes })],
+    api: [
+      stoppingGuard(() => stopping),
+      authenticate(auth),
+      ingestGuard(),
+      eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics }),
+      ediRouter({ submit, maxBodyBytes: config.maxBodyBytes }),
+      authRouter({ auth, secureCookie: config.cookieSecure, now }),
+      usersRouter({ auth }),
+      ...governance.routers,
+      detectorsRouter({ config: detectorConfig, engine: detection }),
+    ],
     web: webAppRouter(config.webDir),
   });
   const http = createServer(app);
@@ -130,6 +151,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const port = (http.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   logger.info({ url, storage: store.mode, database: store.database }, 'control tower listening');
+  governance.started(url);
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -137,11 +159,14 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       stopping = true;
       await demo?.stop();
       await pipeline.drain();
-      detection?.flushAll();
+      detection.flushAll();
+      await governance.close();
       await book.flush();
       await hub.close(); // also closes the HTTP server
       await store.close();
     })());
 
-  return { url, port, store, pipeline, stats, book, hub, http, demo, detection, close };
+  if (config.demo) logger.info(`sign in at ${url} as 'admin' (its password is CONTROL_TOWER_ADMIN_PASSWORD, or the one printed at first start)`);
+
+  return { url, port, store, pipeline, stats, book, auth, governance, hub, http, app, demo, detection, close };
 }
