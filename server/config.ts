@@ -41,6 +41,24 @@ export const configSchema = z.object({
   demoLinesPerDay: intFrom('demo lines per day', 100, 10_000_000).default(80_000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   webDir: z.string().default('dist/web'),
+  /** Password of the bootstrap `admin` user; when unset, a one-time password is printed at first start. */
+  adminPassword: z.string().min(8, 'CONTROL_TOWER_ADMIN_PASSWORD must be at least 8 characters').optional(),
+  /** Producer API keys (role ingest), comma-separated in CONTROL_TOWER_INGEST_KEYS; stored as digests. */
+  ingestKeys: z
+    .preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(z.string().min(16, 'each CONTROL_TOWER_INGEST_KEYS key must be at least 16 characters')))
+    .default([]),
+  sessionHours: intFrom('session hours', 1, 24 * 30).default(12),
+  /** Send the session cookie only over HTTPS (set behind TLS). */
+  cookieSecure: bool.default(false),
+  /** Routing rules as JSON (docs/priority.md). */
+  routingRules: z.string().optional(),
+  /** Webhook endpoints of the systems of record; in demo mode they default to the simulator. */
+  connectorErpUrl: z.url({ error: 'CONTROL_TOWER_CONNECTOR_ERP_URL must be a URL' }).optional(),
+  connectorTmsUrl: z.url({ error: 'CONTROL_TOWER_CONNECTOR_TMS_URL must be a URL' }).optional(),
+  connectorServiceDeskUrl: z.url({ error: 'CONTROL_TOWER_CONNECTOR_SERVICE_DESK_URL must be a URL' }).optional(),
+  connectorTimeoutMs: intFrom('connector timeout ms', 100, 300_000).default(10_000),
+  connectorMaxAttempts: intFrom('connector max attempts', 1, 20).default(5),
+  connectorBackoffMs: intFrom('connector backoff ms', 1, 600_000).default(500),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -68,6 +86,16 @@ const ENV_KEYS: Record<string, keyof Config> = {
   CONTROL_TOWER_DEMO_BACKFILL_DAYS: 'demoBackfillDays',
   CONTROL_TOWER_DEMO_LINES_PER_DAY: 'demoLinesPerDay',
   LOG_LEVEL: 'logLevel',
+  CONTROL_TOWER_ADMIN_PASSWORD: 'adminPassword',
+  CONTROL_TOWER_INGEST_KEYS: 'ingestKeys',
+  CONTROL_TOWER_SESSION_HOURS: 'sessionHours',
+  CONTROL_TOWER_COOKIE_SECURE: 'cookieSecure',
+  CONTROL_TOWER_ROUTING_RULES: 'routingRules',
+  CONTROL_TOWER_CONNECTOR_ERP_URL: 'connectorErpUrl',
+  CONTROL_TOWER_CONNECTOR_TMS_URL: 'connectorTmsUrl',
+  CONTROL_TOWER_CONNECTOR_SERVICE_DESK_URL: 'connectorServiceDeskUrl',
+  CONTROL_TOWER_CONNECTOR_TIMEOUT_MS: 'connectorTimeoutMs',
+  CONTROL_TOWER_CONNECTOR_MAX_ATTEMPTS: 'connectorMaxAttempts',
 };
 
 /** Flags win over environment variables; every bad value is reported with its name. */

@@ -30,6 +30,12 @@ import { loadActiveExceptions } from './store/loadActiveExceptions.ts';
 import { startDemoMode } from './sim/startDemoMode.ts';
 import { simErpRouter } from './sim/router.ts';
 import type { Demo } from './sim/demo.ts';
+import { AuthStore } from './auth/authStore.ts';
+import { bootstrapAuth } from './auth/bootstrap.ts';
+import { authenticate } from './auth/authenticate.ts';
+import { ingestGuard } from './auth/ingestGuard.ts';
+import { authRouter } from './auth/authRouter.ts';
+import { usersRouter } from './auth/usersRouter.ts';
 
 export type RunningServer = {
   url: string;
@@ -38,6 +44,7 @@ export type RunningServer = {
   pipeline: IngestPipeline;
   stats: EventStats;
   book: ExceptionBook;
+  auth: AuthStore;
   hub: LiveHub;
   http: HttpServer;
   demo?: Demo;
@@ -76,6 +83,9 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const book = new ExceptionBook({ persist: (rows) => appendExceptionVersions(store.client, rows), scheduler: deps.scheduler });
   book.restore((await loadActiveExceptions(store.client)).map(fromExceptionRow));
 
+  const auth = await AuthStore.open(store.client, { now, sessionHours: config.sessionHours });
+  await bootstrapAuth(auth, config, logger);
+
   const stats = new EventStats(await eventTotals(store.client), deps.scheduler);
   pipeline.stored$.subscribe((batch) => stats.record(batch.stored));
 
@@ -90,7 +100,14 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const app = createApp({
     logger,
     top: [healthRouter({ client: store.client, isStopping: () => stopping }), metricsRouter(registry), ...(demo ? [simErpRouter(demo.sim, submit)] : [])],
-    api: [stoppingGuard(() => stopping), eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics })],
+    api: [
+      stoppingGuard(() => stopping),
+      authenticate(auth),
+      ingestGuard(),
+      eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics }),
+      authRouter({ auth, secureCookie: config.cookieSecure }),
+      usersRouter({ auth }),
+    ],
     web: webAppRouter(config.webDir),
   });
   const http = createServer(app);
@@ -114,5 +131,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       await store.close();
     })());
 
-  return { url, port, store, pipeline, stats, book, hub, http, demo, close };
+  if (config.demo) logger.info(`sign in at ${url} as 'admin' (password: CONTROL_TOWER_ADMIN_PASSWORD, or the one-time password printed at first start)`);
+
+  return { url, port, store, pipeline, stats, book, auth, hub, http, demo, close };
 }
