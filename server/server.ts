@@ -4,6 +4,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { SchedulerLike } from 'rxjs';
+import type { Express } from 'express';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { openStore, type Store } from './store/client.ts';
@@ -36,6 +37,7 @@ import { authenticate } from './auth/authenticate.ts';
 import { ingestGuard } from './auth/ingestGuard.ts';
 import { authRouter } from './auth/authRouter.ts';
 import { usersRouter } from './auth/usersRouter.ts';
+import { startGovernance, type Governance } from './actions/governance.ts';
 
 export type RunningServer = {
   url: string;
@@ -45,9 +47,12 @@ export type RunningServer = {
   stats: EventStats;
   book: ExceptionBook;
   auth: AuthStore;
+  governance: Governance;
   hub: LiveHub;
   http: HttpServer;
   demo?: Demo;
+  /** The express app (the authorization test walks its routes). */
+  app: Express;
   /** Stops intake (503), drains the pipeline, closes sockets and storage. */
   close(): Promise<void>;
 };
@@ -85,6 +90,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
 
   const auth = await AuthStore.open(store.client, { now, sessionHours: config.sessionHours });
   await bootstrapAuth(auth, config, logger);
+  const governance = await startGovernance({ client: store.client, book, config, logger, now });
 
   const stats = new EventStats(await eventTotals(store.client), deps.scheduler);
   pipeline.stored$.subscribe((batch) => stats.record(batch.stored));
@@ -107,6 +113,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics }),
       authRouter({ auth, secureCookie: config.cookieSecure }),
       usersRouter({ auth }),
+      ...governance.routers,
     ],
     web: webAppRouter(config.webDir),
   });
@@ -119,6 +126,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const port = (http.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   logger.info({ url, storage: store.mode, database: store.database }, 'control tower listening');
+  governance.started(url);
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -126,6 +134,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       stopping = true;
       await demo?.stop();
       await pipeline.drain();
+      await governance.close();
       await book.flush();
       await hub.close(); // also closes the HTTP server
       await store.close();
@@ -133,5 +142,5 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
 
   if (config.demo) logger.info(`sign in at ${url} as 'admin' (password: CONTROL_TOWER_ADMIN_PASSWORD, or the one-time password printed at first start)`);
 
-  return { url, port, store, pipeline, stats, book, auth, hub, http, demo, close };
+  return { url, port, store, pipeline, stats, book, auth, governance, hub, http, app, demo, close };
 }

@@ -61,6 +61,7 @@ CREATE TABLE IF NOT EXISTS connector_deliveries
     id String,
     version UInt64,
     connector LowCardinality(String),
+    action LowCardinality(String),
     url String,
     exception_id String,
     idempotency_key String,
