@@ -4,6 +4,7 @@ import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { formatIssues } from './events/schema.ts';
+import { parseSlaTargets } from './kpi/slaTargets.ts';
 
 const intFrom = (name: string, min: number, max: number) =>
   z.coerce
@@ -36,6 +37,18 @@ export const configSchema = z.object({
   demo: bool.default(false),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   webDir: z.string().default('dist/web'),
+  /** Resolution target per severity for slaAdherence (server/kpi/slaTargets.ts). */
+  slaTargets: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      try {
+        return parseSlaTargets(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -60,6 +73,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   CONTROL_TOWER_MAX_MEMORY_USAGE: 'maxMemoryUsageBytes',
   CONTROL_TOWER_DEMO: 'demo',
   LOG_LEVEL: 'logLevel',
+  CONTROL_TOWER_SLA_TARGETS: 'slaTargets',
 };
 
 /** Flags win over environment variables; every bad value is reported with its name. */

@@ -27,6 +27,10 @@ import { ExceptionBook } from './exceptions/book.ts';
 import { fromExceptionRow } from './exceptions/exceptionRow.ts';
 import { appendExceptionVersions } from './store/appendExceptionVersions.ts';
 import { loadActiveExceptions } from './store/loadActiveExceptions.ts';
+import { kpisRouter } from './api/kpis.ts';
+import { integrationsRouter } from './api/integrations.ts';
+import { startKpiFeed, kpiInputs, type KpiFeed } from './live/kpiFeed.ts';
+import { computeKpis } from './kpi/computeKpis.ts';
 
 export type RunningServer = {
   url: string;
@@ -36,6 +40,7 @@ export type RunningServer = {
   stats: EventStats;
   book: ExceptionBook;
   hub: LiveHub;
+  kpiFeed: KpiFeed;
   http: HttpServer;
   /** Stops intake (503), drains the pipeline, closes sockets and storage. */
   close(): Promise<void>;
@@ -83,11 +88,25 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const app = createApp({
     logger,
     top: [healthRouter({ client: store.client, isStopping: () => stopping }), metricsRouter(registry)],
-    api: [stoppingGuard(() => stopping), eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics })],
+    api: [stoppingGuard(() => stopping), eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics }),
+      kpisRouter({ client: store.client, sla: config.slaTargets, now }),
+      integrationsRouter({ client: store.client, now }),
+    ],
     web: webAppRouter(config.webDir),
   });
   const http = createServer(app);
   const hub = startLiveHub(http, { stats, logger });
+  const kpiFeed = startKpiFeed({
+    io: hub.io,
+    compute: async (nowMs) => {
+      const report = await computeKpis(store.client, { fromMs: nowMs - 86_400_000, toMs: nowMs, sla: config.slaTargets });
+      return { at: new Date(nowMs).toISOString(), window: report.window, current: report.current, previous: report.previous };
+    },
+    changes$: kpiInputs(pipeline.stored$, book.changes$),
+    now,
+    logger,
+    scheduler: deps.scheduler,
+  });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());
@@ -102,9 +121,10 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       stopping = true;
       await pipeline.drain();
       await book.flush();
+      kpiFeed.close();
       await hub.close(); // also closes the HTTP server
       await store.close();
     })());
 
-  return { url, port, store, pipeline, stats, book, hub, http, close };
+  return { url, port, store, pipeline, stats, book, hub, kpiFeed, http, close };
 }
