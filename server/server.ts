@@ -38,6 +38,10 @@ import { ingestGuard } from './auth/ingestGuard.ts';
 import { authRouter } from './auth/authRouter.ts';
 import { usersRouter } from './auth/usersRouter.ts';
 import { startGovernance, type Governance } from './actions/governance.ts';
+import { kpisRouter } from './api/kpis.ts';
+import { integrationsRouter } from './api/integrations.ts';
+import { startKpiFeed, kpiInputs, type KpiFeed } from './live/kpiFeed.ts';
+import { computeKpis } from './kpi/computeKpis.ts';
 
 export type RunningServer = {
   url: string;
@@ -49,6 +53,7 @@ export type RunningServer = {
   auth: AuthStore;
   governance: Governance;
   hub: LiveHub;
+  kpiFeed: KpiFeed;
   http: HttpServer;
   demo?: Demo;
   /** The express app (the authorization test walks its routes). */
@@ -114,11 +119,24 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       authRouter({ auth, secureCookie: config.cookieSecure }),
       usersRouter({ auth }),
       ...governance.routers,
+      kpisRouter({ client: store.client, sla: config.slaTargets, now }),
+      integrationsRouter({ client: store.client, now }),
     ],
     web: webAppRouter(config.webDir),
   });
   const http = createServer(app);
   const hub = startLiveHub(http, { stats, logger });
+  const kpiFeed = startKpiFeed({
+    io: hub.io,
+    compute: async (nowMs) => {
+      const report = await computeKpis(store.client, { fromMs: nowMs - 86_400_000, toMs: nowMs, sla: config.slaTargets });
+      return { at: new Date(nowMs).toISOString(), window: report.window, current: report.current, previous: report.previous };
+    },
+    changes$: kpiInputs(pipeline.stored$, book.changes$),
+    now,
+    logger,
+    scheduler: deps.scheduler,
+  });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());
@@ -136,11 +154,12 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       await pipeline.drain();
       await governance.close();
       await book.flush();
+      kpiFeed.close();
       await hub.close(); // also closes the HTTP server
       await store.close();
     })());
 
   if (config.demo) logger.info(`sign in at ${url} as 'admin' (password: CONTROL_TOWER_ADMIN_PASSWORD, or the one-time password printed at first start)`);
 
-  return { url, port, store, pipeline, stats, book, auth, governance, hub, http, app, demo, close };
+  return { url, port, store, pipeline, stats, book, auth, governance, hub, kpiFeed, http, app, demo, close };
 }

@@ -1,5 +1,6 @@
 // Socket.io event maps shared by the server and the web app: one interface per
 // direction, used by `new Server<C2S, S2C>()` and the client's `Socket<S2C, C2S>` alike.
+import type { KpiSet, KpiWindow } from '../kpi/kpiTypes.ts';
 
 export type EventStatsSnapshot = {
   /** Server time of this snapshot (ISO). */
@@ -18,16 +19,23 @@ export type EventStatsDelta = {
   lastEventTs: string | null;
 };
 
+/** The dashboard's KPI set (last 24 h and the 24 h before), pushed to room `kpis` when it changes. */
+export type KpiSnapshot = { at: string; window: KpiWindow; current: KpiSet; previous: KpiSet };
+
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
 
 export interface ServerToClientEvents {
   'events:snapshot': (snapshot: EventStatsSnapshot) => void;
   'events:delta': (delta: EventStatsDelta) => void;
+  'kpis:snapshot': (snapshot: KpiSnapshot) => void;
 }
 
 export interface ClientToServerEvents {
   /** Asks for a fresh snapshot (the server also sends one on every (re)connect). */
   'events:snapshot': (ack: (answer: Ack<EventStatsSnapshot>) => void) => void;
+  /** Joins room `kpis`; the ack carries the latest KPI snapshot (null until the first is computed). */
+  'kpis:subscribe': (ack: (answer: Ack<KpiSnapshot | null>) => void) => void;
+  'kpis:unsubscribe': () => void;
 }
 
-export const ROOMS = { events: 'events' } as const;
+export const ROOMS = { events: 'events', kpis: 'kpis' } as const;

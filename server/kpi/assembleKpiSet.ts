@@ -8,6 +8,7 @@ import type { ManualActionRow } from '../store/kpi/manualActions.ts';
 import type { OrderKpiRow } from '../store/kpi/orderKpis.ts';
 import type { IntegrationHealthRow } from '../store/kpi/integrationHealth.ts';
 import type { DetectionRow } from '../store/kpi/detectionQuality.ts';
+import { toIntegrationHealth } from './toIntegrationHealth.ts';
 
 export type KpiRows = {
   exceptions: ExceptionKpiRow[];
@@ -38,20 +39,10 @@ export function assembleKpiSet(rows: KpiRows, key: string, windowMs: number, gro
   const resolved = n(ex?.resolved);
   const withEx = num(ord?.cycle_with_exception);
   const withoutEx = num(ord?.cycle_without_exception);
-  const minutes = windowMs / 60_000;
   const integrations = rows.integrations
     .filter((r) => !key || groupBy !== 'interface' || r.interface === key)
     .filter((r) => !key || groupBy !== 'carrier' || r.interface === `carrier:${key}`)
-    .map((r) => ({
-      interface: r.interface,
-      messages: n(r.messages),
-      messagesPerMinute: round(n(r.messages) / minutes, 3) ?? 0,
-      failureRate: ratio(n(r.failures), n(r.messages)),
-      p95LatencyMs: round(num(r.p95), 3),
-      retries: n(r.retries),
-      duplicatesSuppressed: n(r.duplicates),
-      deadLetters: n(r.dead_letters),
-    }));
+    .map((r) => toIntegrationHealth(r, windowMs));
   const detection = rows.detection
     .filter((r) => !key || r.type === key)
     .map((r) => ({
