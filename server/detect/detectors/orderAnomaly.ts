@@ -17,15 +17,19 @@ export const orderAnomalyConfig = z
     historySize: z.number().int().min(10).default(200),
     /** Lines kept per customer × sku (many pairs, so short). */
     skuHistorySize: z.number().int().min(5).default(24),
-    /** The MAD is floored at this share of the median (a very regular customer). */
+    /** The MAD is floored at this share of the median (a very regular customer) … */
     minMadShare: z.number().min(0).default(0.1),
+    /** … and at this many units of quantity (quantities are whole numbers). */
+    minMadUnits: z.number().min(0).default(1),
+    /** A customer with too little history is judged against all lines of its tier, once that has this many. */
+    minPopulationSamples: z.number().int().min(10).default(100),
     /** Judge line value (qty × unit price) too, per customer × sku. */
     judgeValue: z.boolean().default(true),
     stateTtlHours: z.number().positive().default(90 * 24),
     maxCustomers: z.number().int().positive().default(100_000),
     maxCustomerSkus: z.number().int().positive().default(200_000),
   })
-  .default({ zThreshold: 8, minSamples: 12, historySize: 200, skuHistorySize: 24, minMadShare: 0.1, judgeValue: true, stateTtlHours: 90 * 24, maxCustomers: 100_000, maxCustomerSkus: 200_000 });
+  .default({ zThreshold: 8, minSamples: 12, historySize: 200, skuHistorySize: 24, minMadShare: 0.1, minMadUnits: 1, minPopulationSamples: 100, judgeValue: true, stateTtlHours: 90 * 24, maxCustomers: 100_000, maxCustomerSkus: 200_000 });
 
 export type OrderAnomalyConfig = z.infer<typeof orderAnomalyConfig>;
 
@@ -38,12 +42,22 @@ export function createOrderAnomalyDetector(config: OrderAnomalyConfig): Detector
   const ttl = config.stateTtlHours * 3_600_000;
   const byCustomer = new ExpiringMap<string, History>(ttl, config.maxCustomers);
   const byCustomerSku = new ExpiringMap<string, History>(ttl, config.maxCustomerSkus);
-  const thresholds = { zThreshold: config.zThreshold, minSamples: config.minSamples, minMadShare: config.minMadShare };
+  /** Line quantities of every customer of a tier (cold start of a new customer). */
+  const byTier = new Map<string, RecentValues>();
+  const thresholds = { zThreshold: config.zThreshold, minSamples: config.minSamples, minMadShare: config.minMadShare, minMadUnits: config.minMadUnits };
   const newHistory = (size: number): History => ({ qty: new RecentValues(size), value: new RecentValues(size) });
 
   function judge(event: Extract<DetectEvent, { type: 'order.created' }>, ts: number) {
     const customer = byCustomer.touch(event.customerId, ts) ?? byCustomer.set(event.customerId, newHistory(config.historySize), ts);
-    const customerBase = customer.qty.size >= config.minSamples ? robustBaseline(customer.qty.snapshot()) : undefined;
+    const tierKey = event.attrs.customerTier ?? 'all';
+    let population = byTier.get(tierKey);
+    if (!population) byTier.set(tierKey, (population = new RecentValues(1000)));
+    const customerBase =
+      customer.qty.size >= config.minSamples
+        ? robustBaseline(customer.qty.snapshot())
+        : population.size >= config.minPopulationSamples
+          ? { ...robustBaseline(population.snapshot()), population: true }
+          : undefined;
     const findings: { lineId: string; sku: string; measure: string; value: number; median: number; z: number; basis: string }[] = [];
     for (const line of event.attrs.lines) {
       const key = `${event.customerId}|${line.sku}`;
@@ -51,8 +65,9 @@ export function createOrderAnomalyDetector(config: OrderAnomalyConfig): Detector
       const skuBase = hist.qty.size >= config.minSamples ? robustBaseline(hist.qty.snapshot()) : undefined;
       const base = skuBase ?? customerBase;
       if (base) {
-        const z = robustZ(line.qty, base, config.minMadShare);
-        if (Math.abs(z) > config.zThreshold) findings.push({ lineId: line.lineId, sku: line.sku, measure: 'qty', value: line.qty, median: base.median, z, basis: skuBase ? 'customer×sku' : 'customer' });
+        const z = robustZ(line.qty, base, config.minMadShare, config.minMadUnits);
+        const basis = skuBase ? 'customer×sku' : 'population' in base ? `tier ${tierKey}` : 'customer';
+        if (Math.abs(z) > config.zThreshold) findings.push({ lineId: line.lineId, sku: line.sku, measure: 'qty', value: line.qty, median: base.median, z, basis });
       }
       const value = line.unitPrice !== undefined ? line.qty * line.unitPrice : undefined;
       if (config.judgeValue && value !== undefined && hist.value.size >= config.minSamples && !findings.some((f) => f.lineId === line.lineId)) {
@@ -67,6 +82,7 @@ export function createOrderAnomalyDetector(config: OrderAnomalyConfig): Detector
       hist?.qty.push(line.qty);
       if (line.unitPrice !== undefined) hist?.value.push(line.qty * line.unitPrice);
       customer.qty.push(line.qty);
+      population.push(line.qty);
     }
     return findings;
   }
@@ -97,6 +113,6 @@ export function createOrderAnomalyDetector(config: OrderAnomalyConfig): Detector
       byCustomer.sweep(watermark);
       byCustomerSku.sweep(watermark);
     },
-    stateSizes: () => ({ customers: byCustomer.size, customerSkus: byCustomerSku.size }),
+    stateSizes: () => ({ customers: byCustomer.size, customerSkus: byCustomerSku.size, tiers: byTier.size }),
   };
 }

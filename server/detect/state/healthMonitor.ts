@@ -17,10 +17,12 @@ export const healthConfig = z.object({
   controlSigmas: z.number().positive().default(3),
   /** This many failed calls in a row is an incident whatever the rate (an outage at low traffic). */
   consecutiveFailures: z.number().int().min(2).default(3),
-  /** Window mean latency above this multiple of the learned latency (and the control limit) is an incident. */
+  /**
+   * A call slower than this multiple of the learned latency (and its control limit) is slow;
+   * `minFailures` slow calls making more than `minFailureRate` of the window is an incident
+   * (counting slow calls rather than averaging keeps one 30 s timeout from tripping it).
+   */
   latencyFactor: z.number().min(1).default(4),
-  /** … judged only once the window holds this many calls. */
-  latencyMinCalls: z.number().int().min(1).default(10),
   /** Smoothing of the learned failure rate and latency (per healthy call). */
   ewmaAlpha: z.number().min(0).max(1).default(0.01),
   /** An incident resolves after this long with no failure and at least one success. */
@@ -50,7 +52,8 @@ export class HealthMonitor {
   record(ts: number, ok: boolean, latencyMs: number | undefined, inIncident: boolean): Verdict {
     const c = this.config;
     this.lastSeen = ts;
-    this.window.add(ts, !ok, latencyMs);
+    const latencyLimit = this.latency.count >= 50 ? Math.max(c.latencyFactor * this.latency.mean, this.latency.mean + c.controlSigmas * this.latency.sd) : Infinity;
+    this.window.add(ts, !ok, ok && latencyMs !== undefined && latencyMs > latencyLimit);
     if (ok) {
       this.streak = 0;
       this.lastSuccess = ts;
@@ -61,12 +64,11 @@ export class HealthMonitor {
     const w = this.window.totals(ts);
     const rate = w.failures / Math.max(1, w.calls);
     const limit = Math.max(c.minFailureRate, rateUpperLimit(this.failureRate.mean, w.calls, c.controlSigmas));
-    const latencyLimit = this.latency.count >= 50 ? Math.max(c.latencyFactor * this.latency.mean, this.latency.mean + c.controlSigmas * this.latency.sd) : Infinity;
     let verdict: Verdict = { breach: false };
     if (!ok && w.failures >= c.minFailures && rate > limit) verdict = { breach: true, reason: 'failure_rate', figures: { failures: w.failures, calls: w.calls, failureRate: rate, limit } };
     else if (!ok && this.streak >= c.consecutiveFailures) verdict = { breach: true, reason: 'consecutive_failures', figures: { consecutive: this.streak } };
-    else if (w.calls >= c.latencyMinCalls && w.meanLatency !== undefined && w.meanLatency > latencyLimit)
-      verdict = { breach: true, reason: 'latency', figures: { meanLatencyMs: w.meanLatency, limitMs: latencyLimit } };
+    else if (w.slow >= c.minFailures && w.slow / Math.max(1, w.calls) > limit)
+      verdict = { breach: true, reason: 'latency', figures: { slowCalls: w.slow, calls: w.calls, latencyLimitMs: latencyLimit } };
     // Learn only from healthy traffic, so an incident never becomes the new normal.
     if (!inIncident && !verdict.breach) {
       this.failureRate.update(ok ? 0 : 1);

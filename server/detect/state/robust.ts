@@ -21,10 +21,11 @@ export function robustBaseline(values: readonly number[]): RobustBaseline {
 /**
  * Modified z-score (Iglewicz & Hoaglin): 0.6745·(x − median)/MAD. The MAD is floored at
  * `minMadShare` of the median so that a customer who always orders exactly 10 does not make
- * 11 an outlier.
+ * 11 an outlier, and at `minMad` absolute units (whole quantities: a customer ordering 1–3
+ * has a MAD of 0 or 1, and 3 is not an outlier).
  */
-export function robustZ(x: number, base: RobustBaseline, minMadShare: number): number {
-  const mad = Math.max(base.mad, Math.abs(base.median) * minMadShare, 1e-9);
+export function robustZ(x: number, base: RobustBaseline, minMadShare: number, minMad = 0): number {
+  const mad = Math.max(base.mad, Math.abs(base.median) * minMadShare, minMad, 1e-9);
   return (0.6745 * (x - base.median)) / mad;
 }
 

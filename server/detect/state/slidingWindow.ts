@@ -1,6 +1,6 @@
-// Counts over the last `windowMs` of event time in fixed buckets: calls, failures and summed
-// latency. Constant memory per key, whatever the traffic.
-type Bucket = { start: number; calls: number; failures: number; latencySum: number; latencyCount: number };
+// Counts over the last `windowMs` of event time in fixed buckets: calls, failures and slow
+// calls. Constant memory per key, whatever the traffic.
+type Bucket = { start: number; calls: number; failures: number; slow: number };
 
 export class SlidingWindow {
   private readonly buckets: Bucket[] = [];
@@ -10,19 +10,16 @@ export class SlidingWindow {
     private readonly bucketMs: number,
   ) {}
 
-  add(ts: number, failed: boolean, latencyMs: number | undefined): void {
+  add(ts: number, failed: boolean, slow: boolean): void {
     const start = ts - (ts % this.bucketMs);
     let bucket = this.buckets[this.buckets.length - 1];
     if (!bucket || bucket.start < start) {
-      bucket = { start, calls: 0, failures: 0, latencySum: 0, latencyCount: 0 };
+      bucket = { start, calls: 0, failures: 0, slow: 0 };
       this.buckets.push(bucket);
     }
     bucket.calls++;
     if (failed) bucket.failures++;
-    if (latencyMs !== undefined) {
-      bucket.latencySum += latencyMs;
-      bucket.latencyCount++;
-    }
+    if (slow) bucket.slow++;
     this.prune(ts);
   }
 
@@ -30,18 +27,16 @@ export class SlidingWindow {
     while (this.buckets.length && this.buckets[0].start + this.bucketMs <= now - this.windowMs) this.buckets.shift();
   }
 
-  totals(now: number): { calls: number; failures: number; meanLatency: number | undefined } {
+  totals(now: number): { calls: number; failures: number; slow: number } {
     this.prune(now);
     let calls = 0;
     let failures = 0;
-    let latencySum = 0;
-    let latencyCount = 0;
+    let slow = 0;
     for (const b of this.buckets) {
       calls += b.calls;
       failures += b.failures;
-      latencySum += b.latencySum;
-      latencyCount += b.latencyCount;
+      slow += b.slow;
     }
-    return { calls, failures, meanLatency: latencyCount ? latencySum / latencyCount : undefined };
+    return { calls, failures, slow };
   }
 }
