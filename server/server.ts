@@ -42,6 +42,7 @@ import { kpisRouter } from './api/kpis.ts';
 import { integrationsRouter } from './api/integrations.ts';
 import { startKpiFeed, kpiInputs, type KpiFeed } from './live/kpiFeed.ts';
 import { computeKpis } from './kpi/computeKpis.ts';
+import { startExceptionFeed } from './live/exceptionFeed.ts';
 
 export type RunningServer = {
   url: string;
@@ -126,6 +127,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   });
   const http = createServer(app);
   const hub = startLiveHub(http, { stats, logger });
+  const exceptionFeed = startExceptionFeed({ io: hub.io, book, now, scheduler: deps.scheduler });
   const kpiFeed = startKpiFeed({
     io: hub.io,
     compute: async (nowMs) => {
@@ -155,6 +157,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       await governance.close();
       await book.flush();
       kpiFeed.close();
+      exceptionFeed.close();
       await hub.close(); // also closes the HTTP server
       await store.close();
     })());

@@ -1,9 +1,9 @@
 // Typed client of the REST API. Every failure becomes an ApiError whose message can be shown
 // as is: the server's own message when it sent one, otherwise what went wrong in plain words.
 import type { ExceptionRecord } from '../../../server/contracts/exception.ts';
-import type { KpiReport, GroupBy, IntegrationHealth } from '../../../server/kpi/kpiTypes.ts';
+import type { KpiReport, GroupBy } from '../../../server/kpi/kpiTypes.ts';
 import type { Principal } from '../../../server/auth/roles.ts';
-import type { ApprovalRequest, ExceptionDetail, ExceptionPage, ActionResult, KpiSeries, AuditEntry } from './apiTypes.ts';
+import type { ApprovalRequest, ExceptionDetail, ExceptionPage, ActionResult, KpiSeries, AuditRecord, IntegrationsAnswer } from './apiTypes.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -58,7 +58,7 @@ async function request<T>(method: string, path: string, opts: { query?: Query; b
   return json as T;
 }
 
-export const newIdempotencyKey = () => crypto.randomUUID();
+export const newIdempotencyKey = (): string => crypto.randomUUID();
 
 export const api = {
   login: (username: string, password: string) => request<{ token: string; expiresAt: string }>('POST', '/auth/login', { body: { username, password } }),
@@ -67,15 +67,22 @@ export const api = {
 
   exceptions: (query: Query) => request<ExceptionPage>('GET', '/exceptions', { query }),
   exception: (id: string) => request<ExceptionDetail>('GET', `/exceptions/${encodeURIComponent(id)}`),
-  act: (id: string, body: { action: string; params?: Record<string, unknown>; comment?: string }, idempotencyKey = newIdempotencyKey()) =>
+  act: (id: string, body: { action: string; params?: Record<string, string | number | boolean | null>; comment?: string }, idempotencyKey = newIdempotencyKey()) =>
     request<ActionResult>('POST', `/exceptions/${encodeURIComponent(id)}/actions`, { body, headers: { 'idempotency-key': idempotencyKey } }),
-  approvals: (query: Query = {}) => request<{ approvals: ApprovalRequest[] }>('GET', '/approvals', { query }),
-  decide: (id: string, decision: 'approve' | 'reject', comment?: string) => request<ApprovalRequest>('POST', `/approvals/${encodeURIComponent(id)}/${decision}`, { body: comment ? { comment } : {} }),
-  audit: (query: Query) => request<{ entries: AuditEntry[] }>('GET', '/audit', { query }),
+  move: (id: string, body: { to: string; reason?: string; comment?: string }, idempotencyKey = newIdempotencyKey()) =>
+    request<ActionResult>('POST', `/exceptions/${encodeURIComponent(id)}/transitions`, { body, headers: { 'idempotency-key': idempotencyKey } }),
+  approvals: (query: Query = {}) => request<{ items: ApprovalRequest[] }>('GET', '/approvals', { query }),
+  approve: (id: string, comment = '', idempotencyKey = newIdempotencyKey()) =>
+    request<ActionResult>('POST', `/approvals/${encodeURIComponent(id)}/approve`, { body: { comment }, headers: { 'idempotency-key': idempotencyKey } }),
+  reject: (id: string, reason: string, idempotencyKey = newIdempotencyKey()) =>
+    request<ActionResult>('POST', `/approvals/${encodeURIComponent(id)}/reject`, { body: { reason }, headers: { 'idempotency-key': idempotencyKey } }),
+  audit: (query: Query) => request<{ items: AuditRecord[] }>('GET', '/audit', { query }),
 
   kpis: (from: string, to: string, groupBy?: GroupBy, filters: Query = {}) => request<KpiReport>('GET', '/kpis', { query: { from, to, groupBy, ...filters } }),
-  kpiSeries: (metric: string, from: string, to: string, step: number) => request<KpiSeries>('GET', '/kpis/series', { query: { metric, from, to, step } }),
-  integrations: (from: string, to: string) => request<{ integrations: IntegrationHealth[] }>('GET', '/integrations', { query: { from, to } }),
+  /** `stepSeconds` is rounded to whole minutes, the series API's unit. */
+  kpiSeries: (metric: string, from: string, to: string, stepSeconds: number, filters: Query = {}) =>
+    request<KpiSeries>('GET', '/kpis/series', { query: { metric, from, to, step: `${Math.max(1, Math.round(stepSeconds / 60))}m`, ...filters } }),
+  integrations: (from: string, to: string) => request<IntegrationsAnswer>('GET', '/integrations', { query: { from, to } }),
   detectorConfig: () => request<Record<string, unknown>>('GET', '/detectors/config'),
 };
 

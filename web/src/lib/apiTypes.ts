@@ -1,45 +1,29 @@
-// Shapes of REST answers whose server side lives on other branches (triage, kpi). They follow
-// DESIGN.md §5–6; each is aligned with the server's code when that code is merged.
-import type { ExceptionRecord } from '../../../server/contracts/exception.ts';
+// Shapes of REST answers, from the server's own types where they are exported.
+import type { ExceptionRecord, ExceptionStatus } from '../../../server/contracts/exception.ts';
+import type { Approval } from '../../../server/actions/approvals.ts';
+import type { AuditRecord } from '../../../server/actions/searchAudit.ts';
+import type { Recommendation } from '../../../server/triage/recommend.ts';
+import type { CtEvent } from '../../../server/events/schema.ts';
+import type { IntegrationHealth } from '../../../server/kpi/kpiTypes.ts';
 
-export type ExceptionPage = { items: ExceptionRecord[]; nextCursor?: string | null };
+export type { AuditRecord, Recommendation };
+export type ApprovalRequest = Approval;
 
-export type TimelineEntry = { at: string; kind: string; actor?: string; summary: string; eventId?: string; version?: number };
-
-export type Recommendation = { action: string; label?: string; rationale?: string; confidence: number; ruleVersion?: string };
-
-export type AllowedAction = { action: string; label?: string; policy: 'auto' | 'approval' | 'recommend_only'; approverRole?: string; risk?: string; allowed: boolean; reason?: string };
-
-export type ApprovalRequest = {
-  id: string;
-  exceptionId: string;
-  action: string;
-  status: 'pending' | 'approved' | 'rejected' | 'expired';
-  requestedBy: string;
-  requestedAt: string;
-  approverRole: string;
-  decidedBy?: string;
-  decidedAt?: string;
-  comment?: string;
-  params?: Record<string, unknown>;
-  exceptionTitle?: string;
-  revenueAtRisk?: number;
-  currency?: string;
-};
-
-export type AuditEntry = { id?: string; at: string; actor: string; kind: string; exceptionId?: string; action?: string; summary?: string; details?: Record<string, unknown> };
+export type ExceptionPage = { items: ExceptionRecord[]; nextCursor: string | null };
 
 export type ExceptionDetail = {
   exception: ExceptionRecord;
-  timeline?: TimelineEntry[];
-  evidence?: { id: string; ts: string; type: string; source?: string; summary?: string }[];
-  recommendations?: Recommendation[];
-  actions?: AllowedAction[];
-  approvals?: ApprovalRequest[];
-  audit?: AuditEntry[];
-  order?: Record<string, unknown>;
+  allowedMoves: ExceptionStatus[];
+  /** Every version of the exception, oldest first. */
+  timeline: ExceptionRecord[];
+  evidence: CtEvent[];
+  recommendations: Recommendation;
+  approvals: Approval[];
+  audit: AuditRecord[];
 };
 
-export type ActionResult = { status: string; exception?: ExceptionRecord; approval?: ApprovalRequest };
+export type ActionResult = { outcome?: string; approvalId?: string; requiredRole?: string; exceptionVersion?: number; note?: string; exception?: ExceptionRecord; deliveryId?: string };
 
-export type KpiSeries = { metric: string; step: number; points: { t: string; value: number | null }[] };
+export type KpiSeries = { metric: string; step: number; from: string; to: string; points: { t: string; v: number | null }[] };
+
+export type IntegrationsAnswer = { from: string; to: string; interfaces: IntegrationHealth[] };

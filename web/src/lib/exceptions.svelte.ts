@@ -11,9 +11,6 @@ const FLUSH_MS = 150;
 /** How long a newly arrived exception stays highlighted. */
 export const FRESH_MS = 10_000;
 
-type Payload = ExceptionRecord | ExceptionRecord[] | { exceptions: ExceptionRecord[] };
-const records = (p: Payload): ExceptionRecord[] => (Array.isArray(p) ? p : 'exceptions' in p ? p.exceptions : [p]);
-
 export type FeedState = 'waiting' | 'live' | 'unavailable';
 
 export class ExceptionFeed {
@@ -29,10 +26,8 @@ export class ExceptionFeed {
     private readonly now: () => number,
     waitMs = 4000,
   ) {
-    // The exception events join the typed contract when the detection branch adds them.
-    const raw = socket as unknown as { on(ev: string, fn: (p: Payload) => void): void };
-    raw.on('exceptions:snapshot', (p) => this.#snapshot(records(p)));
-    raw.on('exceptions:changed', (p) => this.#change(records(p)));
+    socket.on('exceptions:snapshot', (p) => this.#snapshot(p.exceptions));
+    socket.on('exceptions:changed', (p) => this.#change(p.exceptions));
     const timer = setTimeout(() => this.#state === 'waiting' && (this.#state = 'unavailable'), waitMs);
     socket.on('disconnect', () => clearTimeout(timer));
   }

@@ -13,7 +13,7 @@ export class KpiSparks {
     const answers = await Promise.allSettled(metrics.map((m) => api.kpiSeries(m, range.from, range.to, step)));
     if (seq !== this.#seq) return;
     const next: Record<string, (number | null)[]> = {};
-    answers.forEach((a, i) => a.status === 'fulfilled' && a.value?.points && (next[metrics[i]] = a.value.points.map((p) => p.value)));
+    answers.forEach((a, i) => a.status === 'fulfilled' && a.value?.points && (next[metrics[i]] = a.value.points.map((p) => p.v)));
     this.#values = next;
   }
 
