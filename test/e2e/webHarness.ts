@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningServer } from '../../server/server.ts';
+import type { ExceptionRecord } from '../../server/contracts/exception.ts';
 import { startTestServer } from '../helpers/testServer.ts';
 
 export const ARTIFACTS = 'test-artifacts';
@@ -58,4 +59,39 @@ export async function newPage(browser: Browser): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error('page error:', err.message));
   return page;
+}
+
+let seq = 0;
+/** A new exception (version 1) as detection would commit it; `over` sets any field. */
+export function exceptionRecord(over: Partial<ExceptionRecord> = {}): ExceptionRecord {
+  const n = ++seq;
+  const now = new Date().toISOString();
+  return {
+    id: `EX-web-${process.pid}-${n}`,
+    version: 1,
+    type: 'backorder',
+    status: 'open',
+    severity: 'high',
+    priority: 50,
+    team: 'warehouse',
+    correlationKey: `order:O-web-${n}`,
+    title: `Backorder on order O-web-${n}`,
+    detectedAt: now,
+    updatedAt: now,
+    orderIds: [`O-web-${n}`],
+    customerId: 'C-1',
+    customerTier: 'A',
+    sku: 'SKU-1',
+    warehouse: 'W1',
+    revenueAtRisk: 1000,
+    currency: 'USD',
+    evidence: [],
+    detector: { name: 'backorder', version: '1' },
+    thresholds: {},
+    confidence: 0.9,
+    actor: 'backorder',
+    change: 'detected',
+    details: {},
+    ...over,
+  };
 }
