@@ -4,6 +4,7 @@ import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { formatIssues } from './events/schema.ts';
+import { parseSlaTargets } from './kpi/slaTargets.ts';
 
 const intFrom = (name: string, min: number, max: number) =>
   z.coerce
@@ -61,6 +62,18 @@ export const configSchema = z.object({
   connectorTimeoutMs: intFrom('connector timeout ms', 100, 300_000).default(10_000),
   connectorMaxAttempts: intFrom('connector max attempts', 1, 20).default(5),
   connectorBackoffMs: intFrom('connector backoff ms', 1, 600_000).default(500),
+  /** Resolution target per severity for slaAdherence (server/kpi/slaTargets.ts). */
+  slaTargets: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      try {
+        return parseSlaTargets(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -99,6 +112,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   CONTROL_TOWER_CONNECTOR_SERVICE_DESK_URL: 'connectorServiceDeskUrl',
   CONTROL_TOWER_CONNECTOR_TIMEOUT_MS: 'connectorTimeoutMs',
   CONTROL_TOWER_CONNECTOR_MAX_ATTEMPTS: 'connectorMaxAttempts',
+  CONTROL_TOWER_SLA_TARGETS: 'slaTargets',
 };
 
 /** Flags win over environment variables; every bad value is reported with its name. */

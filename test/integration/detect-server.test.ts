@@ -47,9 +47,9 @@ describe('detection in the running server', () => {
   it('detects from ingested events, stores each version, pushes a snapshot and batched changes over socket.io, and serves its config', async () => {
     server = await startTestServer({}, { triage });
     client = connect(server.url, { transports: ['websocket'], reconnection: false });
-    const snapshot = await new Promise<ExceptionRecord[]>((resolve) => client!.once('exceptions:snapshot', resolve));
+    const snapshot = await new Promise<ExceptionRecord[]>((resolve) => client!.once('exceptions:snapshot', (s) => resolve(s.exceptions)));
     expect(snapshot).toEqual([]);
-    const changed = new Promise<ExceptionRecord[]>((resolve) => client!.on('exceptions:changed', (batch) => batch.some((x) => x.type === 'backorder') && resolve(batch)));
+    const changed = new Promise<ExceptionRecord[]>((resolve) => client!.on('exceptions:changed', ({ exceptions }) => exceptions.some((x) => x.type === 'backorder') && resolve(exceptions)));
 
     const res = await postEvents(server.url, [created('O-1', T0, 10, 'US-NV'), allocated('a-1', 'O-1', T0 + MIN, 4, 6), created('O-2', T0 + 2 * MIN, 3), { id: 'h-2', ts: iso(T0 + 3 * MIN), source: 'erp', type: 'order.held', orderId: 'O-2', attrs: { holdCode: 'tax' } }, { id: 'r-2', ts: iso(T0 + HOUR), source: 'erp', type: 'order.released', orderId: 'O-2', attrs: { holdCode: 'tax' } }]);
     expect(res.status).toBe(202);
