@@ -5,3 +5,4 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../../server
 export type TowerSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export const socket: TowerSocket = io({ transports: ['websocket', 'polling'] });
+socket.once('connect', () => performance.mark('ct:socket-connected'));
