@@ -41,16 +41,16 @@ CREATE TABLE IF NOT EXISTS order_line_facts
 ENGINE = AggregatingMergeTree
 ORDER BY (order_id, line_id);
 
--- Orders by due time and by creation time, so a window finds its orders without reading
--- every fact (order.created is one event per order, so these rows never change).
-CREATE TABLE IF NOT EXISTS order_calendar
+-- The moments an order can enter a window's KPIs — created, due, shipped, delivered — so
+-- a window finds its orders by time without reading every fact.
+CREATE TABLE IF NOT EXISTS order_moments
 (
-    order_id String,
-    created_at DateTime64(3, 'UTC'),
-    due_at DateTime64(3, 'UTC')
+    at DateTime64(3, 'UTC'),
+    order_id String
 )
 ENGINE = MergeTree
-ORDER BY (due_at, order_id);
+PARTITION BY toYYYYMM(at)
+ORDER BY (at, order_id);
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS order_facts_created_mv TO order_facts AS
 WITH
@@ -68,14 +68,18 @@ SELECT
 FROM events
 WHERE type = 'order.created';
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS order_calendar_mv TO order_calendar AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS order_moments_created_mv TO order_moments AS
 WITH coalesce(nullIf(JSONExtractString(attrs, 'promisedShipDate'), ''), nullIf(JSONExtractString(attrs, 'requestedShipDate'), '')) AS due_text
 SELECT
-    order_id,
-    ts AS created_at,
-    coalesce(if(length(due_text) = 10, addMilliseconds(toDateTime64(toDateOrNull(due_text), 3, 'UTC'), 86399999), parseDateTime64BestEffortOrNull(due_text, 3, 'UTC')), ts) AS due_at
+    arrayJoin([ts, coalesce(if(length(due_text) = 10, addMilliseconds(toDateTime64(toDateOrNull(due_text), 3, 'UTC'), 86399999), parseDateTime64BestEffortOrNull(due_text, 3, 'UTC')), ts)]) AS at,
+    order_id
 FROM events
 WHERE type = 'order.created';
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS order_moments_progress_mv TO order_moments AS
+SELECT ts AS at, order_id
+FROM events
+WHERE order_id != '' AND (type = 'shipment.created' OR (type = 'shipment.status' AND JSONExtractString(attrs, 'status') = 'delivered'));
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS order_facts_progress_mv TO order_facts AS
 SELECT

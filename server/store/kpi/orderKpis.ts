@@ -38,13 +38,17 @@ export type OrderKpiRow = {
 const FROM = `{from:DateTime64(3, 'UTC')}`;
 const TO = `{to:DateTime64(3, 'UTC')}`;
 
+// Only orders with a moment (created, due, shipped, delivered) in the window can count.
+const RELEVANT = `(SELECT DISTINCT order_id FROM order_moments WHERE at >= ${FROM} AND at < ${TO})`;
+
 const query = (group: string) => `
 WITH
+relevant AS ${RELEVANT},
 ex AS (
   SELECT order_id, groupUniqArray(type) AS ex_types, groupUniqArray(team) AS ex_teams
   FROM exceptions_current FINAL
   ARRAY JOIN order_ids AS order_id
-  WHERE NOT (status = 'dismissed' AND resolution_reason = 'false_positive')
+  WHERE NOT (status = 'dismissed' AND resolution_reason = 'false_positive') AND order_id IN relevant
   GROUP BY order_id
 ),
 lines AS (
@@ -64,6 +68,7 @@ lines AS (
     SELECT order_id, line_id, max(ordered_qty) AS ordered_qty, max(backordered) AS backordered,
            sum(shipped_qty) AS shipped_qty, min(first_ship_at) AS first_ship_at, argMinMerge(first_ship_qty) AS first_qty
     FROM order_line_facts
+    WHERE order_id IN relevant
     GROUP BY order_id, line_id
     HAVING ordered_qty > 0
   )
@@ -76,6 +81,7 @@ orders AS (
     min(first_ship_at) AS first_ship_at, argMinMerge(first_carrier) AS carrier, max(delivered_at) AS delivered_at,
     min(invoiced_at) AS invoiced_at, sum(invoiced_amount) AS invoiced_amount, max(invoiced_has_amount) AS invoiced_has_amount
   FROM order_facts
+  WHERE order_id IN relevant
   GROUP BY order_id
   HAVING created_at IS NOT NULL
 ),
