@@ -35,8 +35,15 @@ export const configSchema = z.object({
   /** Longest a dashboard/report query may run, so it never holds up ingest for long. */
   maxQuerySeconds: intFrom('max query seconds', 1, 3600).default(10),
   demo: bool.default(false),
+  /** Simulated seconds per real second in demo mode. */
+  demoSpeed: intFrom('demo speed', 1, 100_000).default(60),
+  demoBackfillDays: intFrom('demo backfill days', 0, 90).default(3),
+  /** Order lines a day in demo mode (the reference distributor is 80,000). */
+  demoLinesPerDay: intFrom('demo lines per day', 100, 10_000_000).default(80_000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   webDir: z.string().default('dist/web'),
+  /** Optional JSON file of detector thresholds over the defaults (server/detect/config.ts). */
+  detectorConfigPath: z.string().min(1).optional(),
   /** Resolution target per severity for slaAdherence (server/kpi/slaTargets.ts). */
   slaTargets: z
     .string()
@@ -72,7 +79,11 @@ const ENV_KEYS: Record<string, keyof Config> = {
   CONTROL_TOWER_RETENTION_DAYS: 'retentionDays',
   CONTROL_TOWER_MAX_MEMORY_USAGE: 'maxMemoryUsageBytes',
   CONTROL_TOWER_DEMO: 'demo',
+  CONTROL_TOWER_DEMO_SPEED: 'demoSpeed',
+  CONTROL_TOWER_DEMO_BACKFILL_DAYS: 'demoBackfillDays',
+  CONTROL_TOWER_DEMO_LINES_PER_DAY: 'demoLinesPerDay',
   LOG_LEVEL: 'logLevel',
+  CONTROL_TOWER_DETECTOR_CONFIG: 'detectorConfigPath',
   CONTROL_TOWER_SLA_TARGETS: 'slaTargets',
 };
 

@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from './config.ts';
 import { serveCommand } from './cli/serve.ts';
 import { migrateCommand } from './cli/migrate.ts';
+import { simulateCommand } from './cli/simulate.ts';
+import { importCommand } from './cli/import.ts';
 import { baselineCommand } from './cli/baseline.ts';
 
 const program = new Command('control-tower')
@@ -12,6 +14,8 @@ const program = new Command('control-tower')
 
 program.addCommand(serveCommand());
 program.addCommand(migrateCommand());
+program.addCommand(simulateCommand());
+program.addCommand(importCommand());
 program.addCommand(baselineCommand());
 
 process.on('uncaughtException', (err) => {

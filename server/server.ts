@@ -21,12 +21,23 @@ import { healthRouter } from './api/health.ts';
 import { metricsRouter } from './api/metrics.ts';
 import { webAppRouter } from './api/webApp.ts';
 import { eventsRouter } from './ingest/eventsRoute.ts';
+import { ediRouter } from './api/edi.ts';
 import { createIngestMetrics } from './ingest/ingestMetrics.ts';
 import { stoppingGuard } from './api/stoppingGuard.ts';
 import { ExceptionBook } from './exceptions/book.ts';
 import { fromExceptionRow } from './exceptions/exceptionRow.ts';
 import { appendExceptionVersions } from './store/appendExceptionVersions.ts';
 import { loadActiveExceptions } from './store/loadActiveExceptions.ts';
+import { startDemoMode } from './sim/startDemoMode.ts';
+import { simErpRouter } from './sim/router.ts';
+import type { Demo } from './sim/demo.ts';
+import type { Triage } from './contracts/triage.ts';
+import { loadDetectorConfig } from './detect/config.ts';
+import { DetectionEngine } from './detect/engine.ts';
+import { detectStage } from './detect/detectStage.ts';
+import { rebuildDetectorState } from './detect/rebuild.ts';
+import { exceptionsFeed } from './live/exceptionsFeed.ts';
+import { detectorsRouter } from './api/detectors.ts';
 import { kpisRouter } from './api/kpis.ts';
 import { integrationsRouter } from './api/integrations.ts';
 import { startKpiFeed, kpiInputs, type KpiFeed } from './live/kpiFeed.ts';
@@ -42,11 +53,20 @@ export type RunningServer = {
   hub: LiveHub;
   kpiFeed: KpiFeed;
   http: HttpServer;
+  demo?: Demo;
+  /** The detection engine (absent when no triage was given). */
+  detection?: DetectionEngine;
   /** Stops intake (503), drains the pipeline, closes sockets and storage. */
   close(): Promise<void>;
 };
 
-export type ServerDeps = { logger: Logger; scheduler?: SchedulerLike; now?: () => number };
+export type ServerDeps = {
+  logger: Logger;
+  scheduler?: SchedulerLike;
+  now?: () => number;
+  /** Priority, severity and team for detected exceptions (server/triage); detection runs only with one. */
+  triage?: Triage;
+};
 
 export async function startServer(config: Config, deps: ServerDeps): Promise<RunningServer> {
   const { logger } = deps;
@@ -80,22 +100,41 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const stats = new EventStats(await eventTotals(store.client), deps.scheduler);
   pipeline.stored$.subscribe((batch) => stats.record(batch.stored));
 
+  // Detection: rebuild state from stored events before taking new ones, then follow stored$.
+  const detectorConfig = loadDetectorConfig(config.detectorConfigPath);
+  let detection: DetectionEngine | undefined;
+  if (deps.triage) {
+    detection = new DetectionEngine({ config: detectorConfig, book, triage: deps.triage, onError: (err) => logger.error({ err }, 'exception version not stored') });
+    const rebuilt = await rebuildDetectorState(detection, store.client, detectorConfig.engine.replayHours);
+    if (rebuilt.events) logger.info(rebuilt, 'detector state rebuilt from stored events');
+    pipeline.stored$.pipe(detectStage(detection, detectorConfig.engine.tickSeconds * 1000, deps.scheduler)).subscribe();
+  } else {
+    logger.warn('no triage function given: detection is off');
+  }
+
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const ingestMetrics = createIngestMetrics(registry, pipeline);
 
+  const submit = (events: Parameters<IngestPipeline['submit']>[0]) => pipeline.submit(events);
+  const demo = config.demo ? await startDemoMode({ config, store, submit, logger, now }) : undefined;
+
   let stopping = false;
   const app = createApp({
     logger,
-    top: [healthRouter({ client: store.client, isStopping: () => stopping }), metricsRouter(registry)],
-    api: [stoppingGuard(() => stopping), eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics }),
+    top: [healthRouter({ client: store.client, isStopping: () => stopping }), metricsRouter(registry), ...(demo ? [simErpRouter(demo.sim, submit)] : [])],
+    api: [
+      stoppingGuard(() => stopping),
+      ...(detection ? [detectorsRouter({ config: detectorConfig, engine: detection })] : []),
+      eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics }),
+      ediRouter({ submit, maxBodyBytes: config.maxBodyBytes }),
       kpisRouter({ client: store.client, sla: config.slaTargets, now }),
       integrationsRouter({ client: store.client, now }),
     ],
     web: webAppRouter(config.webDir),
   });
   const http = createServer(app);
-  const hub = startLiveHub(http, { stats, logger });
+  const hub = startLiveHub(http, { stats, logger, exceptions: exceptionsFeed(book, { scheduler: deps.scheduler }) });
   const kpiFeed = startKpiFeed({
     io: hub.io,
     compute: async (nowMs) => {
@@ -119,12 +158,14 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const close = () =>
     (closing ??= (async () => {
       stopping = true;
+      await demo?.stop();
       await pipeline.drain();
+      detection?.flushAll();
       await book.flush();
       kpiFeed.close();
       await hub.close(); // also closes the HTTP server
       await store.close();
     })());
 
-  return { url, port, store, pipeline, stats, book, hub, kpiFeed, http, close };
+  return { url, port, store, pipeline, stats, book, hub, kpiFeed, http, demo, detection, close };
 }

@@ -31,8 +31,12 @@ const scalar = z.union([z.string().max(4096), z.number().finite(), z.boolean(), 
 export const injectedLabel = z.object({ type: z.enum(EXCEPTION_TYPES), faultId: key }).strict();
 
 // Attributes of every type may carry extra scalar fields (producers differ); the named ones are typed.
-const attrs = <T extends z.ZodRawShape>(shape: T) =>
-  z.object({ ...shape, injected: injectedLabel.optional() }).catchall(scalar);
+// The TypeScript type keeps only the named fields (an index signature of scalars would
+// clash with `lines` and `shipTo`); extra scalar fields are still accepted at run time.
+const attrs = <T extends z.ZodRawShape>(shape: T) => {
+  const named = z.object({ ...shape, injected: injectedLabel.optional() });
+  return named.catchall(scalar) as unknown as typeof named;
+};
 
 const orderLine = z
   .object({ lineId: key, sku: key, qty: quantity, unitPrice: money.min(0).optional(), uom: z.string().max(16).optional() })
@@ -157,7 +161,7 @@ const baseShape = {
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter ISO 4217 code').optional(),
 };
 
-type BaseFields = { [K in keyof typeof baseShape]: z.infer<(typeof baseShape)[K]> };
+type BaseFields = z.infer<z.ZodObject<typeof baseShape>>;
 
 type AttrsOf<T extends EventType> = z.infer<(typeof ATTRS_BY_TYPE)[T]>;
 
@@ -208,11 +212,14 @@ export function validateEvent(input: unknown): ValidationResult {
   return { ok: true, event: normalise(parsed.data) };
 }
 
+// Most producers already send UTC with milliseconds; only other forms pay for a Date round trip.
+const CANONICAL_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 function normalise(event: CtEvent): CtEvent {
-  const lineIdInAttrs = (event.attrs as { lineId?: string }).lineId;
-  return {
-    ...event,
-    ts: new Date(event.ts).toISOString(),
-    ...(event.lineId === undefined && lineIdInAttrs !== undefined ? { lineId: lineIdInAttrs } : {}),
-  };
+  if (!CANONICAL_UTC.test(event.ts)) event.ts = new Date(event.ts).toISOString();
+  if (event.lineId === undefined) {
+    const lineIdInAttrs = (event.attrs as { lineId?: string }).lineId;
+    if (lineIdInAttrs !== undefined) event.lineId = lineIdInAttrs;
+  }
+  return event;
 }
