@@ -5,7 +5,8 @@
 // delivered for 95 %, invoiced for 97 %), the rest telemetry (75 % integration messages over
 // six interfaces, 15 % carrier API calls, 10 % inventory snapshots). Order numbers are
 // sequential, as ERP order numbers are. 1 order in 50 gets an exception; 70 % of those are
-// resolved (half by a person, half automatically).
+// resolved (half by a person, half automatically); those detected before the last three
+// days are all closed, as a working team leaves few old exceptions open.
 import type { ClickHouseClient } from '@clickhouse/client';
 
 export type GenerateOptions = { events: number; startIso: string; days: number };
@@ -106,7 +107,13 @@ const STATEMENTS: { name: string; rows: (p: ReturnType<typeof plan>) => number; 
   },
   {
     name: 'exception_log v2',
-    rows: (p) => Math.floor(p.exceptions * 0.7),
+    rows: (p) => {
+      const days = p.spanMs / 86_400_000;
+      const old = Math.floor((p.exceptions * (days - 3)) / days);
+      let recent = 0;
+      for (let n = old; n < p.exceptions; n++) if (n % 10 < 7) recent++;
+      return old + recent;
+    },
     sql: `INSERT INTO exception_log (exception_id, version, updated_at, type, status, severity, priority, team, correlation_key, title, detected_at, resolved_at, order_ids, customer_tier, warehouse, carrier, revenue_at_risk, currency, evidence, detector, detector_version, thresholds, confidence, resolution_reason, actor, change, details)
       SELECT concat('X', toString(number)), 2, addMilliseconds(d, 600000 + cityHash64(number) % 86400000) AS t,
         ['backorder', 'shipment_delay', 'credit_hold', 'pricing_discrepancy', 'carrier_failure'][1 + number % 5] AS x, 'resolved', ['critical', 'high', 'medium', 'low'][1 + number % 4], 50,
@@ -114,7 +121,7 @@ const STATEMENTS: { name: string; rows: (p: ReturnType<typeof plan>) => number; 
         addMilliseconds(${START}, intDiv(number * 50 * {span:UInt64}, {orders:UInt64}) + 3600000) AS d, t,
         [concat('O', leftPad(toString(number * 50), 10, '0'))], ['strategic', 'A', 'B', 'C'][1 + (number * 50) % 4], concat('W', toString((number * 50) % 4)), '', 100 + number % 900, 'USD', [], x, '1', '{}', 0.9,
         if(number % 2 = 0, 'manual', 'auto'), if(number % 2 = 0, concat('user-', toString(number % 40)), 'system'), 'resolved', '{}'
-      FROM numbers({exceptions:UInt64}) WHERE number % 10 < 7`,
+      FROM numbers({exceptions:UInt64}) WHERE number % 10 < 7 OR number < {exceptions:UInt64} * ({days:UInt64} - 3) / {days:UInt64}`,
   },
 ];
 
@@ -123,7 +130,7 @@ export type LoadStep = { name: string; rows: number; ms: number };
 /** Runs the generators one after another; `onStep` reports each as it finishes. */
 export async function generate(client: ClickHouseClient, opts: GenerateOptions, onStep: (s: LoadStep) => void): Promise<LoadStep[]> {
   const p = plan(opts);
-  const params = { start: opts.startIso, span: p.spanMs, orders: p.orders, messages: Math.max(1, p.messages), carrierCalls: Math.max(1, p.carrierCalls), snapshots: Math.max(1, p.snapshots), exceptions: p.exceptions };
+  const params = { start: opts.startIso, span: p.spanMs, days: opts.days, orders: p.orders, messages: Math.max(1, p.messages), carrierCalls: Math.max(1, p.carrierCalls), snapshots: Math.max(1, p.snapshots), exceptions: p.exceptions };
   const steps: LoadStep[] = [];
   for (const s of STATEMENTS) {
     const rows = s.rows(p);
