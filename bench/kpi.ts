@@ -49,12 +49,13 @@ const summary = (label: string, ms: number[]) => {
 
 console.log(`control-tower KPI benchmark — ${events.toLocaleString('en')} events over ${days} days, data in ${dataDir}`);
 const p = plan({ events, startIso: START, days });
-console.log(`plan: ${p.orders.toLocaleString('en')} orders, ${p.messages.toLocaleString('en')} messages, ${p.carrierCalls.toLocaleString('en')} carrier calls, ${p.snapshots.toLocaleString('en')} snapshots, ${p.exceptions.toLocaleString('en')} exceptions`);
+const planLine = () => console.log(`plan: ${p.orders.toLocaleString('en')} orders, ${p.messages.toLocaleString('en')} messages, ${p.carrierCalls.toLocaleString('en')} carrier calls, ${p.snapshots.toLocaleString('en')} snapshots, ${p.exceptions.toLocaleString('en')} exceptions`);
 const existing = Number((await (await store.client.query({ query: 'SELECT count() AS n FROM events', format: 'JSONEachRow' })).json<{ n: string }>())[0].n);
 const loadStart = performance.now();
 let loaded = 0;
 if (existing > 0) console.log(`reusing ${existing.toLocaleString('en')} events already in ${dataDir}`);
-else await generate(store.client, { events, startIso: START, days }, (s) => {
+else planLine();
+if (!existing) await generate(store.client, { events, startIso: START, days }, (s) => {
   loaded += s.name.startsWith('exception') ? 0 : s.rows;
   console.log(`  loaded ${s.name.padEnd(20)} ${s.rows.toLocaleString('en').padStart(12)} rows in ${(s.ms / 1000).toFixed(1)} s (${Math.round(s.rows / (s.ms / 1000)).toLocaleString('en')} rows/s)`);
 });
