@@ -35,6 +35,8 @@ export const configSchema = z.object({
   /** Longest a dashboard/report query may run, so it never holds up ingest for long. */
   maxQuerySeconds: intFrom('max query seconds', 1, 3600).default(10),
   demo: bool.default(false),
+  /** Run the detectors on stored events (off only to measure the pipeline without them). */
+  detection: bool.default(true),
   /** Simulated seconds per real second in demo mode. */
   demoSpeed: intFrom('demo speed', 1, 100_000).default(60),
   demoBackfillDays: intFrom('demo backfill days', 0, 90).default(3),
@@ -97,6 +99,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   CONTROL_TOWER_RETENTION_DAYS: 'retentionDays',
   CONTROL_TOWER_MAX_MEMORY_USAGE: 'maxMemoryUsageBytes',
   CONTROL_TOWER_DEMO: 'demo',
+  CONTROL_TOWER_DETECTION: 'detection',
   CONTROL_TOWER_DEMO_SPEED: 'demoSpeed',
   CONTROL_TOWER_DEMO_BACKFILL_DAYS: 'demoBackfillDays',
   CONTROL_TOWER_DEMO_LINES_PER_DAY: 'demoLinesPerDay',

@@ -119,9 +119,13 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const detectorConfig = loadDetectorConfig(config.detectorConfigPath);
   const triage = deps.triage ?? governance.triage;
   const detection = new DetectionEngine({ config: detectorConfig, book, triage, onError: (err) => logger.error({ err }, 'exception version not stored') });
-  const rebuilt = await rebuildDetectorState(detection, store.client, detectorConfig.engine.replayHours);
-  if (rebuilt.events) logger.info(rebuilt, 'detector state rebuilt from stored events');
-  pipeline.stored$.pipe(detectStage(detection, detectorConfig.engine.tickSeconds * 1000, deps.scheduler)).subscribe();
+  if (config.detection) {
+    const rebuilt = await rebuildDetectorState(detection, store.client, detectorConfig.engine.replayHours);
+    if (rebuilt.events) logger.info(rebuilt, 'detector state rebuilt from stored events');
+    pipeline.stored$.pipe(detectStage(detection, detectorConfig.engine.tickSeconds * 1000, deps.scheduler)).subscribe();
+  } else {
+    logger.warn('detection is off (CONTROL_TOWER_DETECTION=false)');
+  }
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
