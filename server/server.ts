@@ -32,13 +32,20 @@ import { loadActiveExceptions } from './store/loadActiveExceptions.ts';
 import { AuthStore } from './auth/authStore.ts';
 import { bootstrapAuth } from './auth/bootstrap.ts';
 import { authenticate } from './auth/authenticate.ts';
-import { ingestGuard } from './auth/ingestGuard.ts';
+import { DETECTOR_ROUTES, INGEST_ROUTES, routeGuard } from './auth/routeGuard.ts';
 import { authRouter } from './auth/authRouter.ts';
 import { usersRouter } from './auth/usersRouter.ts';
 import { startGovernance, type Governance } from './actions/governance.ts';
 import { startDemoMode } from './sim/startDemoMode.ts';
 import { simErpRouter } from './sim/router.ts';
 import type { Demo } from './sim/demo.ts';
+import type { Triage } from './contracts/triage.ts';
+import { loadDetectorConfig } from './detect/config.ts';
+import { DetectionEngine } from './detect/engine.ts';
+import { detectStage } from './detect/detectStage.ts';
+import { rebuildDetectorState } from './detect/rebuild.ts';
+import { exceptionsFeed } from './live/exceptionsFeed.ts';
+import { detectorsRouter } from './api/detectors.ts';
 
 export type RunningServer = {
   url: string;
@@ -54,11 +61,18 @@ export type RunningServer = {
   /** The express app (the authorization test walks its routes). */
   app: Express;
   demo?: Demo;
+  detection: DetectionEngine;
   /** Stops intake (503), drains the pipeline, closes sockets and storage. */
   close(): Promise<void>;
 };
 
-export type ServerDeps = { logger: Logger; scheduler?: SchedulerLike; now?: () => number };
+export type ServerDeps = {
+  logger: Logger;
+  scheduler?: SchedulerLike;
+  now?: () => number;
+  /** Priority, severity and team for detected exceptions; defaults to server/triage with the configured routing rules. */
+  triage?: Triage;
+};
 
 export async function startServer(config: Config, deps: ServerDeps): Promise<RunningServer> {
   const { logger } = deps;
@@ -96,6 +110,14 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const stats = new EventStats(await eventTotals(store.client), deps.scheduler);
   pipeline.stored$.subscribe((batch) => stats.record(batch.stored));
 
+  // Detection: rebuild state from stored events before taking new ones, then follow stored$.
+  const detectorConfig = loadDetectorConfig(config.detectorConfigPath);
+  // The configured triage (priority formula + routing rules) unless a caller brings its own.
+  const detection = new DetectionEngine({ config: detectorConfig, book, triage: deps.triage ?? governance.triage, onError: (err) => logger.error({ err }, 'exception version not stored') });
+  const rebuilt = await rebuildDetectorState(detection, store.client, detectorConfig.engine.replayHours);
+  if (rebuilt.events) logger.info(rebuilt, 'detector state rebuilt from stored events');
+  pipeline.stored$.pipe(detectStage(detection, detectorConfig.engine.tickSeconds * 1000, deps.scheduler)).subscribe();
+
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const ingestMetrics = createIngestMetrics(registry, pipeline);
@@ -110,7 +132,8 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     api: [
       stoppingGuard(() => stopping),
       authenticate(auth),
-      ingestGuard(),
+      routeGuard([...INGEST_ROUTES, ...DETECTOR_ROUTES]),
+      detectorsRouter({ config: detectorConfig, engine: detection }),
       eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics }),
       ediRouter({ submit, maxBodyBytes: config.maxBodyBytes }),
       authRouter({ auth, secureCookie: config.cookieSecure, now }),
@@ -120,7 +143,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     web: webAppRouter(config.webDir),
   });
   const http = createServer(app);
-  const hub = startLiveHub(http, { stats, logger });
+  const hub = startLiveHub(http, { stats, logger, exceptions: exceptionsFeed(book, { scheduler: deps.scheduler }) });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());
@@ -136,6 +159,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       stopping = true;
       await demo?.stop();
       await pipeline.drain();
+      detection.flushAll();
       await governance.close();
       await book.flush();
       await hub.close(); // also closes the HTTP server
@@ -144,5 +168,5 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
 
   if (config.demo) logger.info(`sign in at ${url} as 'admin' (its password is CONTROL_TOWER_ADMIN_PASSWORD, or the one printed at first start)`);
 
-  return { url, port, store, pipeline, stats, book, auth, governance, hub, http, app, demo, close };
+  return { url, port, store, pipeline, stats, book, auth, governance, hub, http, app, demo, detection, close };
 }

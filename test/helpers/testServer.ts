@@ -12,6 +12,8 @@ let dataDir: string | undefined;
 
 /** Ingest needs an API key (role ingest); tests provision this one through config. */
 export const TEST_INGEST_KEY = 'test-ingest-key-0123456789abcdef';
+/** Password of the bootstrap `admin` user in tests. */
+export const TEST_ADMIN_PASSWORD = 'test-admin-password';
 
 /** The data directory of this test process (created once). */
 export function processDataDir(): string {
@@ -20,7 +22,7 @@ export function processDataDir(): string {
 }
 
 export function testConfig(overrides: Partial<Record<keyof Config, unknown>> = {}): Config {
-  return loadConfig({}, { dataDir: processDataDir(), port: 0, host: '127.0.0.1', logLevel: 'silent', ingestKeys: [TEST_INGEST_KEY], ...overrides });
+  return loadConfig({}, { dataDir: processDataDir(), port: 0, host: '127.0.0.1', logLevel: 'silent', ingestKeys: [TEST_INGEST_KEY], adminPassword: TEST_ADMIN_PASSWORD, ...overrides });
 }
 
 export async function startTestServer(overrides: Partial<Record<keyof Config, unknown>> = {}, deps: Partial<ServerDeps> = {}): Promise<RunningServer> {
@@ -36,3 +38,10 @@ export async function postEvents(baseUrl: string, body: unknown, contentType = '
 }
 
 export const toNdjson = (items: unknown[]) => items.map((i) => JSON.stringify(i)).join('\n') + '\n';
+
+/** Headers of a signed-in admin, for reading API routes that need a user role. */
+export async function adminHeaders(baseUrl: string): Promise<Record<string, string>> {
+  const res = await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: TEST_ADMIN_PASSWORD }) });
+  if (!res.ok) throw new Error(`admin sign-in failed: ${res.status}`);
+  return { authorization: `Bearer ${((await res.json()) as { token: string }).token}` };
+}
