@@ -32,7 +32,7 @@ import { loadActiveExceptions } from './store/loadActiveExceptions.ts';
 import { AuthStore } from './auth/authStore.ts';
 import { bootstrapAuth } from './auth/bootstrap.ts';
 import { authenticate } from './auth/authenticate.ts';
-import { ingestGuard } from './auth/ingestGuard.ts';
+import { INGEST_ROUTES, routeGuard } from './auth/routeGuard.ts';
 import { authRouter } from './auth/authRouter.ts';
 import { usersRouter } from './auth/usersRouter.ts';
 import { startGovernance, type Governance } from './actions/governance.ts';
@@ -141,7 +141,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     api: [
       stoppingGuard(() => stopping),
       authenticate(auth),
-      ingestGuard(),
+      routeGuard(INGEST_ROUTES),
       eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics }),
       ediRouter({ submit, maxBodyBytes: config.maxBodyBytes }),
       authRouter({ auth, secureCookie: config.cookieSecure, now }),
