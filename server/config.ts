@@ -35,6 +35,8 @@ export const configSchema = z.object({
   /** Longest a dashboard/report query may run, so it never holds up ingest for long. */
   maxQuerySeconds: intFrom('max query seconds', 1, 3600).default(10),
   demo: bool.default(false),
+  /** Run the detectors on stored events (off only to measure the pipeline without them). */
+  detection: bool.default(true),
   /** Simulated seconds per real second in demo mode. */
   demoSpeed: intFrom('demo speed', 1, 100_000).default(60),
   demoBackfillDays: intFrom('demo backfill days', 0, 90).default(3),
@@ -44,6 +46,24 @@ export const configSchema = z.object({
   webDir: z.string().default('dist/web'),
   /** Optional JSON file of detector thresholds over the defaults (server/detect/config.ts). */
   detectorConfigPath: z.string().min(1).optional(),
+  /** Password of the bootstrap `admin` user; when unset, a one-time password is printed at first start. */
+  adminPassword: z.string().min(8, 'CONTROL_TOWER_ADMIN_PASSWORD must be at least 8 characters').optional(),
+  /** Producer API keys (role ingest), comma-separated in CONTROL_TOWER_INGEST_KEYS; stored as digests. */
+  ingestKeys: z
+    .preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(z.string().min(16, 'each CONTROL_TOWER_INGEST_KEYS key must be at least 16 characters')))
+    .default([]),
+  sessionHours: intFrom('session hours', 1, 24 * 30).default(12),
+  /** Send the session cookie only over HTTPS (set behind TLS). */
+  cookieSecure: bool.default(false),
+  /** Routing rules as JSON (docs/priority.md). */
+  routingRules: z.string().optional(),
+  /** Webhook endpoints of the systems of record; in demo mode they default to the simulator. */
+  connectorErpUrl: z.url({ error: 'CONTROL_TOWER_CONNECTOR_ERP_URL must be a URL' }).optional(),
+  connectorTmsUrl: z.url({ error: 'CONTROL_TOWER_CONNECTOR_TMS_URL must be a URL' }).optional(),
+  connectorServiceDeskUrl: z.url({ error: 'CONTROL_TOWER_CONNECTOR_SERVICE_DESK_URL must be a URL' }).optional(),
+  connectorTimeoutMs: intFrom('connector timeout ms', 100, 300_000).default(10_000),
+  connectorMaxAttempts: intFrom('connector max attempts', 1, 20).default(5),
+  connectorBackoffMs: intFrom('connector backoff ms', 1, 600_000).default(500),
   /** Resolution target per severity for slaAdherence (server/kpi/slaTargets.ts). */
   slaTargets: z
     .string()
@@ -79,11 +99,22 @@ const ENV_KEYS: Record<string, keyof Config> = {
   CONTROL_TOWER_RETENTION_DAYS: 'retentionDays',
   CONTROL_TOWER_MAX_MEMORY_USAGE: 'maxMemoryUsageBytes',
   CONTROL_TOWER_DEMO: 'demo',
+  CONTROL_TOWER_DETECTION: 'detection',
   CONTROL_TOWER_DEMO_SPEED: 'demoSpeed',
   CONTROL_TOWER_DEMO_BACKFILL_DAYS: 'demoBackfillDays',
   CONTROL_TOWER_DEMO_LINES_PER_DAY: 'demoLinesPerDay',
   LOG_LEVEL: 'logLevel',
   CONTROL_TOWER_DETECTOR_CONFIG: 'detectorConfigPath',
+  CONTROL_TOWER_ADMIN_PASSWORD: 'adminPassword',
+  CONTROL_TOWER_INGEST_KEYS: 'ingestKeys',
+  CONTROL_TOWER_SESSION_HOURS: 'sessionHours',
+  CONTROL_TOWER_COOKIE_SECURE: 'cookieSecure',
+  CONTROL_TOWER_ROUTING_RULES: 'routingRules',
+  CONTROL_TOWER_CONNECTOR_ERP_URL: 'connectorErpUrl',
+  CONTROL_TOWER_CONNECTOR_TMS_URL: 'connectorTmsUrl',
+  CONTROL_TOWER_CONNECTOR_SERVICE_DESK_URL: 'connectorServiceDeskUrl',
+  CONTROL_TOWER_CONNECTOR_TIMEOUT_MS: 'connectorTimeoutMs',
+  CONTROL_TOWER_CONNECTOR_MAX_ATTEMPTS: 'connectorMaxAttempts',
   CONTROL_TOWER_SLA_TARGETS: 'slaTargets',
 };
 

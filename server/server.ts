@@ -4,6 +4,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { SchedulerLike } from 'rxjs';
+import type { Express } from 'express';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { openStore, type Store } from './store/client.ts';
@@ -28,6 +29,13 @@ import { ExceptionBook } from './exceptions/book.ts';
 import { fromExceptionRow } from './exceptions/exceptionRow.ts';
 import { appendExceptionVersions } from './store/appendExceptionVersions.ts';
 import { loadActiveExceptions } from './store/loadActiveExceptions.ts';
+import { AuthStore } from './auth/authStore.ts';
+import { bootstrapAuth } from './auth/bootstrap.ts';
+import { authenticate } from './auth/authenticate.ts';
+import { INGEST_ROUTES, routeGuard } from './auth/routeGuard.ts';
+import { authRouter } from './auth/authRouter.ts';
+import { usersRouter } from './auth/usersRouter.ts';
+import { startGovernance, type Governance } from './actions/governance.ts';
 import { startDemoMode } from './sim/startDemoMode.ts';
 import { simErpRouter } from './sim/router.ts';
 import type { Demo } from './sim/demo.ts';
@@ -36,12 +44,12 @@ import { loadDetectorConfig } from './detect/config.ts';
 import { DetectionEngine } from './detect/engine.ts';
 import { detectStage } from './detect/detectStage.ts';
 import { rebuildDetectorState } from './detect/rebuild.ts';
-import { exceptionsFeed } from './live/exceptionsFeed.ts';
 import { detectorsRouter } from './api/detectors.ts';
 import { kpisRouter } from './api/kpis.ts';
 import { integrationsRouter } from './api/integrations.ts';
 import { startKpiFeed, kpiInputs, type KpiFeed } from './live/kpiFeed.ts';
 import { computeKpis } from './kpi/computeKpis.ts';
+import { startExceptionFeed } from './live/exceptionFeed.ts';
 
 export type RunningServer = {
   url: string;
@@ -50,12 +58,15 @@ export type RunningServer = {
   pipeline: IngestPipeline;
   stats: EventStats;
   book: ExceptionBook;
+  auth: AuthStore;
+  governance: Governance;
   hub: LiveHub;
   kpiFeed: KpiFeed;
   http: HttpServer;
+  /** The express app (the authorization test walks its routes). */
+  app: Express;
   demo?: Demo;
-  /** The detection engine (absent when no triage was given). */
-  detection?: DetectionEngine;
+  detection: DetectionEngine;
   /** Stops intake (503), drains the pipeline, closes sockets and storage. */
   close(): Promise<void>;
 };
@@ -64,7 +75,7 @@ export type ServerDeps = {
   logger: Logger;
   scheduler?: SchedulerLike;
   now?: () => number;
-  /** Priority, severity and team for detected exceptions (server/triage); detection runs only with one. */
+  /** Overrides the configured priority formula (tests). */
   triage?: Triage;
 };
 
@@ -97,19 +108,23 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const book = new ExceptionBook({ persist: (rows) => appendExceptionVersions(store.client, rows), scheduler: deps.scheduler });
   book.restore((await loadActiveExceptions(store.client)).map(fromExceptionRow));
 
+  const auth = await AuthStore.open(store.client, { now, sessionHours: config.sessionHours });
+  await bootstrapAuth(auth, config, logger);
+  const governance = await startGovernance({ client: store.client, book, config, logger, now });
+
   const stats = new EventStats(await eventTotals(store.client), deps.scheduler);
   pipeline.stored$.subscribe((batch) => stats.record(batch.stored));
 
   // Detection: rebuild state from stored events before taking new ones, then follow stored$.
   const detectorConfig = loadDetectorConfig(config.detectorConfigPath);
-  let detection: DetectionEngine | undefined;
-  if (deps.triage) {
-    detection = new DetectionEngine({ config: detectorConfig, book, triage: deps.triage, onError: (err) => logger.error({ err }, 'exception version not stored') });
+  const triage = deps.triage ?? governance.triage;
+  const detection = new DetectionEngine({ config: detectorConfig, book, triage, onError: (err) => logger.error({ err }, 'exception version not stored') });
+  if (config.detection) {
     const rebuilt = await rebuildDetectorState(detection, store.client, detectorConfig.engine.replayHours);
     if (rebuilt.events) logger.info(rebuilt, 'detector state rebuilt from stored events');
     pipeline.stored$.pipe(detectStage(detection, detectorConfig.engine.tickSeconds * 1000, deps.scheduler)).subscribe();
   } else {
-    logger.warn('no triage function given: detection is off');
+    logger.warn('detection is off (CONTROL_TOWER_DETECTION=false)');
   }
 
   const registry = new Registry();
@@ -125,16 +140,22 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     top: [healthRouter({ client: store.client, isStopping: () => stopping }), metricsRouter(registry), ...(demo ? [simErpRouter(demo.sim, submit)] : [])],
     api: [
       stoppingGuard(() => stopping),
-      ...(detection ? [detectorsRouter({ config: detectorConfig, engine: detection })] : []),
+      authenticate(auth),
+      routeGuard(INGEST_ROUTES),
       eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics }),
       ediRouter({ submit, maxBodyBytes: config.maxBodyBytes }),
+      authRouter({ auth, secureCookie: config.cookieSecure, now }),
+      usersRouter({ auth }),
+      ...governance.routers,
+      detectorsRouter({ config: detectorConfig, engine: detection }),
       kpisRouter({ client: store.client, sla: config.slaTargets, now }),
       integrationsRouter({ client: store.client, now }),
     ],
     web: webAppRouter(config.webDir),
   });
   const http = createServer(app);
-  const hub = startLiveHub(http, { stats, logger, exceptions: exceptionsFeed(book, { scheduler: deps.scheduler }) });
+  const hub = startLiveHub(http, { stats, logger });
+  const exceptionFeed = startExceptionFeed({ io: hub.io, book, now, scheduler: deps.scheduler });
   const kpiFeed = startKpiFeed({
     io: hub.io,
     compute: async (nowMs) => {
@@ -153,6 +174,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const port = (http.address() as AddressInfo).port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   logger.info({ url, storage: store.mode, database: store.database }, 'control tower listening');
+  governance.started(url);
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -160,12 +182,16 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       stopping = true;
       await demo?.stop();
       await pipeline.drain();
-      detection?.flushAll();
+      detection.flushAll();
+      await governance.close();
       await book.flush();
       kpiFeed.close();
+      exceptionFeed.close();
       await hub.close(); // also closes the HTTP server
       await store.close();
     })());
 
-  return { url, port, store, pipeline, stats, book, hub, kpiFeed, http, demo, detection, close };
+  if (config.demo) logger.info(`sign in at ${url} as 'admin' (password: CONTROL_TOWER_ADMIN_PASSWORD, or the one-time password printed at first start)`);
+
+  return { url, port, store, pipeline, stats, book, auth, governance, hub, kpiFeed, http, app, demo, detection, close };
 }

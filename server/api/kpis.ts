@@ -1,7 +1,9 @@
 // GET /kpis — every KPI of DESIGN.md §6 for a window, the previous window of equal length,
 // optionally grouped and filtered. GET /kpis/series — one metric over time from the rollups.
-// Role checks are added where the routers are mounted.
+// Every signed-in role may read KPIs (operations, IT and executives all use them).
 import { Router } from 'express';
+import { secured } from '../auth/access.ts';
+import { READ_ROLES } from '../auth/roles.ts';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { computeKpis } from '../kpi/computeKpis.ts';
 import { parseRange, parseSeries } from '../kpi/kpiQuery.ts';
@@ -17,12 +19,12 @@ export type KpiRouterDeps = { client: ClickHouseClient; sla: SlaTargets; now: ()
 export function kpisRouter(deps: KpiRouterDeps): Router {
   const router = Router();
 
-  router.get('/kpis', async (req, res) => {
+  secured(router, 'get', '/kpis', { roles: READ_ROLES }, async (req, res) => {
     const q = parseRange(req.query as Record<string, unknown>, deps.now());
     res.json(await computeKpis(deps.client, { ...q, sla: deps.sla }));
   });
 
-  router.get('/kpis/series', async (req, res) => {
+  secured(router, 'get', '/kpis/series', { roles: READ_ROLES }, async (req, res) => {
     const q = parseSeries(req.query as Record<string, unknown>, deps.now());
     const filters = GROUP_BYS.filter((g) => q.filters[g] !== undefined);
     const refused = unsupportedFilters(q.metric, filters);

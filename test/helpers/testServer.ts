@@ -10,6 +10,10 @@ import { startServer, type RunningServer, type ServerDeps } from '../../server/s
 
 let dataDir: string | undefined;
 
+/** Ingest needs an API key (role ingest); tests provision this one through config. */
+export const TEST_INGEST_KEY = 'test-ingest-key-0123456789abcdef';
+export const TEST_ADMIN_PASSWORD = 'test-admin-password';
+
 /** The data directory of this test process (created once). */
 export function processDataDir(): string {
   dataDir ??= mkdtempSync(join(tmpdir(), 'ct-test-'));
@@ -17,7 +21,7 @@ export function processDataDir(): string {
 }
 
 export function testConfig(overrides: Partial<Record<keyof Config, unknown>> = {}): Config {
-  return loadConfig({}, { dataDir: processDataDir(), port: 0, host: '127.0.0.1', logLevel: 'silent', ...overrides });
+  return loadConfig({}, { dataDir: processDataDir(), port: 0, host: '127.0.0.1', logLevel: 'silent', ingestKeys: [TEST_INGEST_KEY], adminPassword: TEST_ADMIN_PASSWORD, ...overrides });
 }
 
 export async function startTestServer(overrides: Partial<Record<keyof Config, unknown>> = {}, deps: Partial<ServerDeps> = {}): Promise<RunningServer> {
@@ -27,9 +31,16 @@ export async function startTestServer(overrides: Partial<Record<keyof Config, un
 
 export async function postEvents(baseUrl: string, body: unknown, contentType = 'application/json'): Promise<{ status: number; body: any; headers: Headers }> {
   const payload = typeof body === 'string' ? body : Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body);
-  const res = await fetch(`${baseUrl}/api/v1/events`, { method: 'POST', headers: { 'content-type': contentType }, body: payload });
+  const res = await fetch(`${baseUrl}/api/v1/events`, { method: 'POST', headers: { 'content-type': contentType, authorization: `Bearer ${TEST_INGEST_KEY}` }, body: payload });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
 }
 
 export const toNdjson = (items: unknown[]) => items.map((i) => JSON.stringify(i)).join('\n') + '\n';
+
+/** Signs in as the bootstrap admin and returns its bearer token. */
+export async function adminToken(baseUrl: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: TEST_ADMIN_PASSWORD }) });
+  if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}

@@ -9,19 +9,22 @@ import { createLogger } from '../../server/logger.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
 import type { ClientToServerEvents, KpiSnapshot, ServerToClientEvents } from '../../server/contracts/socket.ts';
 import { loadKpiFixture } from '../fixtures/kpi/loadFixture.ts';
+import { adminToken, TEST_ADMIN_PASSWORD } from '../helpers/testServer.ts';
 
 let server: RunningServer;
+let token: string;
 const NOW = Date.parse('2026-03-03T00:00:00Z');
 
 beforeAll(async () => {
-  const config = loadConfig({}, { dataDir: mkdtempSync(join(tmpdir(), 'kpi-api-')), port: 0, host: '127.0.0.1', logLevel: 'silent' });
+  const config = loadConfig({}, { dataDir: mkdtempSync(join(tmpdir(), 'kpi-api-')), port: 0, host: '127.0.0.1', logLevel: 'silent', adminPassword: TEST_ADMIN_PASSWORD });
   server = await startServer(config, { logger: createLogger('silent'), now: () => NOW });
   await loadKpiFixture(server.store.client);
+  token = await adminToken(server.url);
 });
 afterAll(async () => server?.close());
 
 const get = async (path: string) => {
-  const res = await fetch(`${server.url}/api/v1${path}`);
+  const res = await fetch(`${server.url}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
   return { status: res.status, body: (await res.json()) as any };
 };
 
