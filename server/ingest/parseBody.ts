@@ -50,10 +50,41 @@ export function parseJson(text: string): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
 
-export function validateItems(items: unknown[]): ParsedBatch {
+// A JSON `\uD800`-style escape can smuggle a lone surrogate into a string: text that has
+// no UTF-8 form. ClickHouse would store it mangled (as U+FFFD bytes), so an id would no
+// longer match itself on the dedupe look-up and a retried event would be stored twice.
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
+// In a `u` regex a proper surrogate pair is one code point, so this matches lone halves only.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** The path of the first string (key or value) that is not well-formed Unicode, if any. */
+export function findLoneSurrogate(root: unknown): string | undefined {
+  // An explicit stack, not recursion: a hostile body may nest thousands of levels deep.
+  const stack: [unknown, string][] = [[root, '']];
+  while (stack.length > 0) {
+    const [value, path] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (LONE_SURROGATE.test(value)) return path || '(value)';
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        const at = path ? `${path}.${k}` : k;
+        if (LONE_SURROGATE.test(k)) return at;
+        stack.push([v, at]);
+      }
+    }
+  }
+  return undefined;
+}
+
+export function validateItems(items: unknown[], mayHoldSurrogates = true): ParsedBatch {
   const events: CtEvent[] = [];
   const rejected: Rejection[] = [];
   items.forEach((item, index) => {
+    const badText = mayHoldSurrogates ? findLoneSurrogate(item) : undefined;
+    if (badText) {
+      rejected.push({ index, error: `${badText}: text is not valid Unicode (lone surrogate escape)` });
+      return;
+    }
     const result = validateEvent(item);
     if (result.ok) events.push(result.event);
     else rejected.push({ index, error: result.error });
@@ -66,5 +97,5 @@ export function parseIngestBody(body: Buffer, contentType: string | undefined): 
   const text = decodeUtf8(body);
   const items = isNdjson(contentType) ? parseNdjson(text) : parseJson(text);
   if (items.length === 0) throw badRequest('no events in body');
-  return validateItems(items);
+  return validateItems(items, SURROGATE_ESCAPE.test(text));
 }
