@@ -24,7 +24,8 @@ afterAll(async () => {
 });
 
 async function post(body: string | Uint8Array, contentType: string) {
-  const res = await fetch(`${server.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  const payload = typeof body === 'string' ? body : new Uint8Array(body);
+  const res = await fetch(`${server.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': contentType }, body: payload as BodyInit });
   const text = await res.text();
   tally[res.status] = (tally[res.status] ?? 0) + 1;
   let json: any;
@@ -153,7 +154,7 @@ describe('fuzz: POST /api/v1/events', () => {
       fc.asyncProperty(hostileString.filter((s) => s.length > 0 && s.length <= 256), async (s) => {
         const event = freshEvent('order.created');
         event.orderId = s;
-        event.attrs.poNumber = s;
+        (event.attrs as Record<string, unknown>).poNumber = s;
         const { status, json } = await post(JSON.stringify(event), 'application/json');
         if (status !== 202) {
           // The only reason to refuse a 1–256 character key is text that cannot be stored faithfully.
