@@ -4,6 +4,7 @@ import { ConfigError } from './config.ts';
 import { serveCommand } from './cli/serve.ts';
 import { migrateCommand } from './cli/migrate.ts';
 import { simulateCommand } from './cli/simulate.ts';
+import { importCommand } from './cli/import.ts';
 
 const program = new Command('control-tower')
   .description('Real-time control tower for order-management exceptions in distribution')
@@ -13,6 +14,7 @@ const program = new Command('control-tower')
 program.addCommand(serveCommand());
 program.addCommand(migrateCommand());
 program.addCommand(simulateCommand());
+program.addCommand(importCommand());
 
 process.on('uncaughtException', (err) => {
   // Data is safe by design (nothing acknowledged before it is stored): log, exit, let the supervisor restart.

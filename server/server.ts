@@ -21,6 +21,7 @@ import { healthRouter } from './api/health.ts';
 import { metricsRouter } from './api/metrics.ts';
 import { webAppRouter } from './api/webApp.ts';
 import { eventsRouter } from './ingest/eventsRoute.ts';
+import { ediRouter } from './api/edi.ts';
 import { createIngestMetrics } from './ingest/ingestMetrics.ts';
 import { stoppingGuard } from './api/stoppingGuard.ts';
 import { ExceptionBook } from './exceptions/book.ts';
@@ -90,7 +91,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const app = createApp({
     logger,
     top: [healthRouter({ client: store.client, isStopping: () => stopping }), metricsRouter(registry), ...(demo ? [simErpRouter(demo.sim, submit)] : [])],
-    api: [stoppingGuard(() => stopping), eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics })],
+    api: [stoppingGuard(() => stopping), eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics }), ediRouter({ submit, maxBodyBytes: config.maxBodyBytes })],
     web: webAppRouter(config.webDir),
   });
   const http = createServer(app);

@@ -212,11 +212,14 @@ export function validateEvent(input: unknown): ValidationResult {
   return { ok: true, event: normalise(parsed.data) };
 }
 
+// Most producers already send UTC with milliseconds; only other forms pay for a Date round trip.
+const CANONICAL_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 function normalise(event: CtEvent): CtEvent {
-  const lineIdInAttrs = (event.attrs as { lineId?: string }).lineId;
-  return {
-    ...event,
-    ts: new Date(event.ts).toISOString(),
-    ...(event.lineId === undefined && lineIdInAttrs !== undefined ? { lineId: lineIdInAttrs } : {}),
-  };
+  if (!CANONICAL_UTC.test(event.ts)) event.ts = new Date(event.ts).toISOString();
+  if (event.lineId === undefined) {
+    const lineIdInAttrs = (event.attrs as { lineId?: string }).lineId;
+    if (lineIdInAttrs !== undefined) event.lineId = lineIdInAttrs;
+  }
+  return event;
 }

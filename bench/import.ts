@@ -1,0 +1,94 @@
+// Import throughput: generates an ERP order-item export (default 500,000 rows, ';' separated,
+// decimal commas, split date/time columns in Europe/Berlin, two items per order, a credit hold
+// every 10th order) in a temp dir and measures rows/s of parse + map + validate through
+// importCsv, with peak memory; then the same file through the embedded ingest pipeline into
+// chDB (dedupe + batched inserts), as `import --data` runs it.
+// Run: npm run bench:import [-- --rows 500000]
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { openEmbeddedSink } from '../server/cli/importEmbedded.ts';
+import { loadConfig } from '../server/config.ts';
+import { importCsv } from '../server/ingest/csv/csvAdapter.ts';
+import { runImport } from '../server/ingest/importRun.ts';
+import { readBatches } from '../server/ingest/readBatches.ts';
+import { parse } from 'csv-parse';
+import { loadMapping } from '../server/ingest/mappingFile.ts';
+
+const rowsArg = process.argv.indexOf('--rows');
+const ROWS = rowsArg > 0 ? Number(process.argv[rowsArg + 1]) : 500_000;
+const mappingPath = new URL('../test/fixtures/import/erp-orders.mapping.yaml', import.meta.url).pathname;
+
+async function generate(path: string, rows: number) {
+  const out = createWriteStream(path);
+  out.write('REC;VBELN;POSNR;KUNNR;MATNR;KWMENG;NETPR;WAERK;ERDAT;ERZET;EDATU;SPERR\n');
+  let written = 0;
+  let order = 0;
+  while (written < rows) {
+    order++;
+    const day = String((order % 28) + 1).padStart(2, '0');
+    const time = `${String(order % 24).padStart(2, '0')}${String(order % 60).padStart(2, '0')}15`;
+    const customer = `C-${1000 + (order % 500)}`;
+    let chunk = '';
+    for (const item of [10, 20]) {
+      if (written >= rows) break;
+      chunk += `ITEM;${4_000_000 + order};${item};${customer};SKU-${(order * 7 + item) % 5000};${(order % 40) + 1};${(order % 90) + 1},50;EUR;${day}.03.2024;${time};${day}.04.2024;\n`;
+      written++;
+    }
+    if (order % 10 === 0 && written < rows) {
+      chunk += `HOLD;${4_000_000 + order};;${customer};;;;;${day}.03.2024;${time};;KR\n`;
+      written++;
+    }
+    if (!out.write(chunk)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'ct-bench-import-'));
+try {
+  const file = join(dir, 'orders.csv');
+  await generate(file, ROWS);
+  const bytes = (await stat(file)).size;
+  const mapping = await loadMapping(mappingPath);
+  // The floor under the adapter: csv-parse alone on the same file, with the same options.
+  const parseStarted = performance.now();
+  let parsedRows = 0;
+  const parser = createReadStream(file).pipe(parse({ delimiter: ';', info: true, relax_column_count: true, bom: true, skip_empty_lines: true, skip_records_with_error: true }));
+  for await (const batch of readBatches(parser)) parsedRows += batch.length;
+  const parseSeconds = (performance.now() - parseStarted) / 1000;
+  let peakRss = 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  let events = 0;
+  let rejects = 0;
+  for await (const result of importCsv(createReadStream(file), mapping)) {
+    if ('event' in result) events++;
+    else rejects++;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  // CPU time of this process: the machine is shared, so wall time alone says more about the neighbours.
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  console.log(`bench:import csv  rows=${ROWS} file=${(bytes / 1e6).toFixed(1)} MB events=${events} rejects=${rejects}`);
+  console.log(`  parse+map+validate: ${seconds.toFixed(2)} s, ${Math.round(ROWS / seconds).toLocaleString('en')} rows/s, ${Math.round(events / seconds).toLocaleString('en')} events/s`);
+  console.log(`  (csv-parse alone: ${Math.round(parsedRows / parseSeconds).toLocaleString('en')} rows/s)`);
+  console.log(`  CPU time ${cpuSeconds.toFixed(2)} s → ${Math.round(ROWS / cpuSeconds).toLocaleString('en')} rows per CPU-second (load average ${loadavg()[0].toFixed(2)} on ${cpus().length} cores)`);
+  console.log(`  peak RSS ${(peakRss / 1e6).toFixed(0)} MB`);
+
+  const sink = await openEmbeddedSink(loadConfig({}, { dataDir: join(dir, 'data'), database: 'bench_import' }));
+  const pipelineStarted = performance.now();
+  const summary = await runImport(importCsv(createReadStream(file), mapping), sink, { batchSize: 1000, maxInFlight: 10 });
+  const pipelineSeconds = (performance.now() - pipelineStarted) / 1000;
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  console.log(`  through the embedded pipeline into chDB: ${pipelineSeconds.toFixed(2)} s, ${Math.round(ROWS / pipelineSeconds).toLocaleString('en')} rows/s, ${Math.round(summary.accepted / pipelineSeconds).toLocaleString('en')} events/s stored (accepted ${summary.accepted}, duplicates ${summary.duplicates})`);
+  console.log(`  peak RSS over both runs ${(peakRss / 1e6).toFixed(0)} MB`);
+  console.log(`  reproduce: npm run bench:import -- --rows ${ROWS}`);
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
