@@ -43,12 +43,18 @@ export type SpawnOptions = { dataDir: string; port: number; env?: Record<string,
 export async function spawnTower(opts: SpawnOptions): Promise<Tower> {
   const args = ['bin/control-tower.js', 'serve', '--data', opts.dataDir, '--port', String(opts.port), '--host', '127.0.0.1', '--no-demo', '--log-level', 'info', ...(opts.args ?? [])];
   const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A failed assertion must not leave a tower running (and holding its data dir) behind.
+  const killOnExit = () => proc.kill('SIGKILL');
+  process.once('exit', killOnExit);
   let output = '';
   proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => proc.once('exit', (code, signal) => r({ code, signal })));
   let gone = false;
-  void exited.then(() => (gone = true));
+  void exited.then(() => {
+    gone = true;
+    process.off('exit', killOnExit);
+  });
   const url = `http://127.0.0.1:${opts.port}`;
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
   for (;;) {
