@@ -3,6 +3,7 @@
 // JSON but not valid events are rejected one by one so the rest of the batch still counts.
 import { badRequest } from '../errors.ts';
 import { validateEvent, type CtEvent } from '../events/schema.ts';
+import { findLoneSurrogate, loneSurrogateError } from '../events/wellFormedText.ts';
 
 export type Rejection = { index: number; error: string };
 export type ParsedBatch = { events: CtEvent[]; rejected: Rejection[]; received: number };
@@ -50,31 +51,9 @@ export function parseJson(text: string): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
 
-// A JSON `\uD800`-style escape can smuggle a lone surrogate into a string: text that has
-// no UTF-8 form. ClickHouse would store it mangled (as U+FFFD bytes), so an id would no
-// longer match itself on the dedupe look-up and a retried event would be stored twice.
+// A JSON `\uD800`-style escape is the only way a lone surrogate gets into the text (a
+// UTF-8 body cannot hold one), so bodies without such an escape skip the walk.
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
-// In a `u` regex a proper surrogate pair is one code point, so this matches lone halves only.
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
-
-/** The path of the first string (key or value) that is not well-formed Unicode, if any. */
-export function findLoneSurrogate(root: unknown): string | undefined {
-  // An explicit stack, not recursion: a hostile body may nest thousands of levels deep.
-  const stack: [unknown, string][] = [[root, '']];
-  while (stack.length > 0) {
-    const [value, path] = stack.pop()!;
-    if (typeof value === 'string') {
-      if (LONE_SURROGATE.test(value)) return path || '(value)';
-    } else if (value !== null && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) {
-        const at = path ? `${path}.${k}` : k;
-        if (LONE_SURROGATE.test(k)) return at;
-        stack.push([v, at]);
-      }
-    }
-  }
-  return undefined;
-}
 
 export function validateItems(items: unknown[], mayHoldSurrogates = true): ParsedBatch {
   const events: CtEvent[] = [];
@@ -82,7 +61,7 @@ export function validateItems(items: unknown[], mayHoldSurrogates = true): Parse
   items.forEach((item, index) => {
     const badText = mayHoldSurrogates ? findLoneSurrogate(item) : undefined;
     if (badText) {
-      rejected.push({ index, error: `${badText}: text is not valid Unicode (lone surrogate escape)` });
+      rejected.push({ index, error: loneSurrogateError(badText) });
       return;
     }
     const result = validateEvent(item);

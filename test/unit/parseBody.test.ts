@@ -58,3 +58,14 @@ describe('lone surrogates', () => {
     expect(parseIngestBody(Buffer.from(deep), 'application/json').rejected[0].error).toMatch(/^a\.a\.a.*: text is not valid Unicode/);
   });
 });
+
+describe('lone surrogates in imported files', () => {
+  it('rejects an NDJSON file line whose text holds a lone surrogate escape, naming line and field', async () => {
+    const { importNdjson } = await import('../../server/ingest/ndjsonAdapter.ts');
+    const text = `${JSON.stringify({ ...sampleEvent('order.invoiced'), orderId: 'O-\ud800' })}\n${JSON.stringify(sampleEvent('order.invoiced'))}\n`;
+    const results = [];
+    for await (const r of importNdjson(text)) results.push(r);
+    expect(results[0]).toEqual({ error: { where: 'line 1', reason: 'orderId: text is not valid Unicode (lone surrogate escape)' } });
+    expect('event' in results[1]).toBe(true);
+  });
+});
