@@ -12,6 +12,7 @@ import { migrate } from './store/migrate.ts';
 import { applyRetention } from './store/retention.ts';
 import { insertEvents } from './store/insertEvents.ts';
 import { findStoredIds } from './store/findStoredIds.ts';
+import { repairEventIds } from './store/repairEventIds.ts';
 import { toEventRow } from './store/eventRow.ts';
 import { eventTotals } from './store/eventTotals.ts';
 import { IngestPipeline } from './pipeline/pipeline.ts';
@@ -87,6 +88,8 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     const report = await migrate(store.client);
     if (report.applied.length) logger.info({ applied: report.applied }, 'migrations applied');
     await applyRetention(store.client, config);
+    const repaired = await repairEventIds(store.client);
+    if (repaired > 0) logger.warn({ repaired }, 'indexed the ids of events stored by an insert that was cut short');
   } catch (err) {
     await store.close();
     throw err;
@@ -96,9 +99,16 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     { maxRows: config.batchMaxRows, maxWaitMs: config.batchMaxWaitMs, maxQueueEvents: config.maxQueueEvents },
     {
       lookup: (ids) => findStoredIds(store.client, ids, config.dedupeWindowHours),
-      insert: (events) => {
+      insert: async (events) => {
         const ingestedAt = new Date(now()).toISOString();
-        return insertEvents(store.client, events.map((e) => toEventRow(e, ingestedAt)));
+        try {
+          await insertEvents(store.client, events.map((e) => toEventRow(e, ingestedAt)));
+        } catch (err) {
+          // The events may be stored without their ids indexed; index them before the retry
+          // looks them up. If storage is down this fails too, and so will the retry.
+          await repairEventIds(store.client).catch(() => 0);
+          throw err;
+        }
       },
       now,
       scheduler: deps.scheduler,
