@@ -59,6 +59,8 @@ export const configSchema = z.object({
   connectorTimeoutMs: intFrom('connector timeout ms', 100, 300_000).default(10_000),
   connectorMaxAttempts: intFrom('connector max attempts', 1, 20).default(5),
   connectorBackoffMs: intFrom('connector backoff ms', 1, 600_000).default(500),
+  /** How often active exceptions are re-prioritised as their SLA comes due. */
+  retriageSeconds: intFrom('retriage seconds', 5, 86_400).default(300),
   /** Optional JSON file of detector thresholds over the defaults (server/detect/config.ts). */
   detectorConfigPath: z.string().min(1).optional(),
 });
@@ -98,6 +100,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   CONTROL_TOWER_CONNECTOR_SERVICE_DESK_URL: 'connectorServiceDeskUrl',
   CONTROL_TOWER_CONNECTOR_TIMEOUT_MS: 'connectorTimeoutMs',
   CONTROL_TOWER_CONNECTOR_MAX_ATTEMPTS: 'connectorMaxAttempts',
+  CONTROL_TOWER_RETRIAGE_SECONDS: 'retriageSeconds',
   CONTROL_TOWER_DETECTOR_CONFIG: 'detectorConfigPath',
 };
 
