@@ -5,7 +5,7 @@
 //
 //   npm run eval:detection                      # table
 //   npm run eval:detection -- --json            # { "byType": { "<type>": { precision, recall, tp, fp, fn } }, … }
-//   npm run eval:detection -- --seeds 1,2 --scales 1 --days 2 --lines-per-day 40000
+//   npm run eval:detection -- --seeds 1,2 --scales 1 --days 2 --lines-per-day 80000 --skus 2000
 //
 // Matching rule: a detected exception is a true positive when one of its evidence events
 // carries the label of an injected fault of the same type, or when its keys (orders, sku ×
@@ -69,8 +69,8 @@ function keysMatch(x: ExceptionRecord, f: Fault): boolean {
   }
 }
 
-export function runOne(seed: number, scale: number, days: number, linesPerDay: number): RunResult {
-  const sim = createSimulator({ seed, startTs: START, linesPerDay, faultRates: scaledRates(scale) });
+export function runOne(seed: number, scale: number, days: number, linesPerDay: number, skus: number): RunResult {
+  const sim = createSimulator({ seed, startTs: START, linesPerDay, skus, faultRates: scaledRates(scale) });
   const config = parseDetectorConfig({});
   const book = new ExceptionBook({ persist: async () => {}, recentClosed: 1_000_000 });
   const detected = new Map<string, ExceptionRecord>();
@@ -161,17 +161,18 @@ async function main(): Promise<void> {
     .option('--seeds <list>', 'comma-separated simulator seeds', '11,22,33')
     .option('--scales <list>', 'fault-rate multipliers', '1,5')
     .option('--days <n>', 'simulated days per run', '7')
-    .option('--lines-per-day <n>', 'order lines per simulated day', '40000')
+    .option('--lines-per-day <n>', 'order lines per simulated day', '20000')
+    .option('--skus <n>', 'catalogue size (each sku × warehouse is snapshotted by ERP and WMS every 2 h)', '1000')
     .option('--parallel <n>', 'runs in parallel (child processes)', '2')
     .option('--verbose', 'print examples of false positives and negatives')
     .option('--worker <spec>', 'internal: run one seed:scale and print its result');
   program.parse();
-  const o = program.opts<{ json?: boolean; seeds: string; scales: string; days: string; linesPerDay: string; parallel: string; verbose?: boolean; worker?: string }>();
+  const o = program.opts<{ json?: boolean; seeds: string; scales: string; days: string; linesPerDay: string; skus: string; parallel: string; verbose?: boolean; worker?: string }>();
   const days = Number(o.days);
   const lines = Number(o.linesPerDay);
   if (o.worker) {
     const [seed, scale] = o.worker.split(':').map(Number);
-    process.send!(runOne(seed, scale, days, lines));
+    process.send!(runOne(seed, scale, days, lines, Number(o.skus)));
     return;
   }
   const jobs = o.scales.split(',').flatMap((scale) => o.seeds.split(',').map((seed) => `${seed}:${scale}`));
@@ -179,7 +180,7 @@ async function main(): Promise<void> {
   const self = fileURLToPath(import.meta.url);
   const runJob = (spec: string) =>
     new Promise<RunResult>((resolve, reject) => {
-      const child = fork(self, ['--worker', spec, '--days', o.days, '--lines-per-day', o.linesPerDay], { execArgv: ['--import', 'tsx'] });
+      const child = fork(self, ['--worker', spec, '--days', o.days, '--lines-per-day', o.linesPerDay, '--skus', o.skus], { execArgv: ['--import', 'tsx'] });
       child.once('message', (m) => resolve(m as RunResult));
       child.once('exit', (code) => code !== 0 && reject(new Error(`run ${spec} exited with ${code}`)));
     });
@@ -212,4 +213,4 @@ async function main(): Promise<void> {
   if (o.verbose) for (const r of results) console.log(`\nseed ${r.seed} ×${r.scale}\nFP:\n  ${r.examples.fp.join('\n  ')}\nFN:\n  ${r.examples.fn.join('\n  ')}`);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) void main();

@@ -4,6 +4,7 @@ import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { formatIssues } from './events/schema.ts';
+import { parseSlaTargets } from './kpi/slaTargets.ts';
 
 const intFrom = (name: string, min: number, max: number) =>
   z.coerce
@@ -34,6 +35,8 @@ export const configSchema = z.object({
   /** Longest a dashboard/report query may run, so it never holds up ingest for long. */
   maxQuerySeconds: intFrom('max query seconds', 1, 3600).default(10),
   demo: bool.default(false),
+  /** Run the detectors on stored events (off only to measure the pipeline without them). */
+  detection: bool.default(true),
   /** Simulated seconds per real second in demo mode. */
   demoSpeed: intFrom('demo speed', 1, 100_000).default(60),
   demoBackfillDays: intFrom('demo backfill days', 0, 90).default(3),
@@ -41,6 +44,8 @@ export const configSchema = z.object({
   demoLinesPerDay: intFrom('demo lines per day', 100, 10_000_000).default(80_000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   webDir: z.string().default('dist/web'),
+  /** Optional JSON file of detector thresholds over the defaults (server/detect/config.ts). */
+  detectorConfigPath: z.string().min(1).optional(),
   /** Password of the bootstrap `admin` user; when unset, a one-time password is printed at first start. */
   adminPassword: z.string().min(8, 'CONTROL_TOWER_ADMIN_PASSWORD must be at least 8 characters').optional(),
   /** Producer API keys (role ingest), comma-separated in CONTROL_TOWER_INGEST_KEYS; stored as digests. */
@@ -61,8 +66,18 @@ export const configSchema = z.object({
   connectorBackoffMs: intFrom('connector backoff ms', 1, 600_000).default(500),
   /** How often active exceptions are re-prioritised as their SLA comes due. */
   retriageSeconds: intFrom('retriage seconds', 5, 86_400).default(300),
-  /** Optional JSON file of detector thresholds over the defaults (server/detect/config.ts). */
-  detectorConfigPath: z.string().min(1).optional(),
+  /** Resolution target per severity for slaAdherence (server/kpi/slaTargets.ts). */
+  slaTargets: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      try {
+        return parseSlaTargets(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -86,10 +101,12 @@ const ENV_KEYS: Record<string, keyof Config> = {
   CONTROL_TOWER_RETENTION_DAYS: 'retentionDays',
   CONTROL_TOWER_MAX_MEMORY_USAGE: 'maxMemoryUsageBytes',
   CONTROL_TOWER_DEMO: 'demo',
+  CONTROL_TOWER_DETECTION: 'detection',
   CONTROL_TOWER_DEMO_SPEED: 'demoSpeed',
   CONTROL_TOWER_DEMO_BACKFILL_DAYS: 'demoBackfillDays',
   CONTROL_TOWER_DEMO_LINES_PER_DAY: 'demoLinesPerDay',
   LOG_LEVEL: 'logLevel',
+  CONTROL_TOWER_DETECTOR_CONFIG: 'detectorConfigPath',
   CONTROL_TOWER_ADMIN_PASSWORD: 'adminPassword',
   CONTROL_TOWER_INGEST_KEYS: 'ingestKeys',
   CONTROL_TOWER_SESSION_HOURS: 'sessionHours',
@@ -101,7 +118,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   CONTROL_TOWER_CONNECTOR_TIMEOUT_MS: 'connectorTimeoutMs',
   CONTROL_TOWER_CONNECTOR_MAX_ATTEMPTS: 'connectorMaxAttempts',
   CONTROL_TOWER_RETRIAGE_SECONDS: 'retriageSeconds',
-  CONTROL_TOWER_DETECTOR_CONFIG: 'detectorConfigPath',
+  CONTROL_TOWER_SLA_TARGETS: 'slaTargets',
 };
 
 /** Flags win over environment variables; every bad value is reported with its name. */

@@ -5,6 +5,7 @@ import { serveCommand } from './cli/serve.ts';
 import { migrateCommand } from './cli/migrate.ts';
 import { simulateCommand } from './cli/simulate.ts';
 import { importCommand } from './cli/import.ts';
+import { baselineCommand } from './cli/baseline.ts';
 
 const program = new Command('control-tower')
   .description('Real-time control tower for order-management exceptions in distribution')
@@ -15,6 +16,7 @@ program.addCommand(serveCommand());
 program.addCommand(migrateCommand());
 program.addCommand(simulateCommand());
 program.addCommand(importCommand());
+program.addCommand(baselineCommand());
 
 process.on('uncaughtException', (err) => {
   // Data is safe by design (nothing acknowledged before it is stored): log, exit, let the supervisor restart.

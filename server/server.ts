@@ -32,7 +32,7 @@ import { loadActiveExceptions } from './store/loadActiveExceptions.ts';
 import { AuthStore } from './auth/authStore.ts';
 import { bootstrapAuth } from './auth/bootstrap.ts';
 import { authenticate } from './auth/authenticate.ts';
-import { DETECTOR_ROUTES, INGEST_ROUTES, routeGuard } from './auth/routeGuard.ts';
+import { INGEST_ROUTES, routeGuard } from './auth/routeGuard.ts';
 import { authRouter } from './auth/authRouter.ts';
 import { usersRouter } from './auth/usersRouter.ts';
 import { startGovernance, type Governance } from './actions/governance.ts';
@@ -44,8 +44,12 @@ import { loadDetectorConfig } from './detect/config.ts';
 import { DetectionEngine } from './detect/engine.ts';
 import { detectStage } from './detect/detectStage.ts';
 import { rebuildDetectorState } from './detect/rebuild.ts';
-import { exceptionsFeed } from './live/exceptionsFeed.ts';
 import { detectorsRouter } from './api/detectors.ts';
+import { kpisRouter } from './api/kpis.ts';
+import { integrationsRouter } from './api/integrations.ts';
+import { startKpiFeed, kpiInputs, type KpiFeed } from './live/kpiFeed.ts';
+import { computeKpis } from './kpi/computeKpis.ts';
+import { startExceptionFeed } from './live/exceptionFeed.ts';
 
 export type RunningServer = {
   url: string;
@@ -57,6 +61,7 @@ export type RunningServer = {
   auth: AuthStore;
   governance: Governance;
   hub: LiveHub;
+  kpiFeed: KpiFeed;
   http: HttpServer;
   /** The express app (the authorization test walks its routes). */
   app: Express;
@@ -70,7 +75,7 @@ export type ServerDeps = {
   logger: Logger;
   scheduler?: SchedulerLike;
   now?: () => number;
-  /** Priority, severity and team for detected exceptions; defaults to server/triage with the configured routing rules. */
+  /** Overrides the configured priority formula (tests). */
   triage?: Triage;
 };
 
@@ -112,11 +117,15 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
 
   // Detection: rebuild state from stored events before taking new ones, then follow stored$.
   const detectorConfig = loadDetectorConfig(config.detectorConfigPath);
-  // The configured triage (priority formula + routing rules) unless a caller brings its own.
-  const detection = new DetectionEngine({ config: detectorConfig, book, triage: deps.triage ?? governance.triage, onError: (err) => logger.error({ err }, 'exception version not stored') });
-  const rebuilt = await rebuildDetectorState(detection, store.client, detectorConfig.engine.replayHours);
-  if (rebuilt.events) logger.info(rebuilt, 'detector state rebuilt from stored events');
-  pipeline.stored$.pipe(detectStage(detection, detectorConfig.engine.tickSeconds * 1000, deps.scheduler)).subscribe();
+  const triage = deps.triage ?? governance.triage;
+  const detection = new DetectionEngine({ config: detectorConfig, book, triage, onError: (err) => logger.error({ err }, 'exception version not stored') });
+  if (config.detection) {
+    const rebuilt = await rebuildDetectorState(detection, store.client, detectorConfig.engine.replayHours);
+    if (rebuilt.events) logger.info(rebuilt, 'detector state rebuilt from stored events');
+    pipeline.stored$.pipe(detectStage(detection, detectorConfig.engine.tickSeconds * 1000, deps.scheduler)).subscribe();
+  } else {
+    logger.warn('detection is off (CONTROL_TOWER_DETECTION=false)');
+  }
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -132,18 +141,32 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     api: [
       stoppingGuard(() => stopping),
       authenticate(auth),
-      routeGuard([...INGEST_ROUTES, ...DETECTOR_ROUTES]),
-      detectorsRouter({ config: detectorConfig, engine: detection }),
+      routeGuard(INGEST_ROUTES),
       eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics }),
       ediRouter({ submit, maxBodyBytes: config.maxBodyBytes }),
       authRouter({ auth, secureCookie: config.cookieSecure, now }),
       usersRouter({ auth }),
       ...governance.routers,
+      detectorsRouter({ config: detectorConfig, engine: detection }),
+      kpisRouter({ client: store.client, sla: config.slaTargets, now }),
+      integrationsRouter({ client: store.client, now }),
     ],
     web: webAppRouter(config.webDir),
   });
   const http = createServer(app);
-  const hub = startLiveHub(http, { stats, logger, exceptions: exceptionsFeed(book, { scheduler: deps.scheduler }) });
+  const hub = startLiveHub(http, { stats, logger });
+  const exceptionFeed = startExceptionFeed({ io: hub.io, book, now, scheduler: deps.scheduler });
+  const kpiFeed = startKpiFeed({
+    io: hub.io,
+    compute: async (nowMs) => {
+      const report = await computeKpis(store.client, { fromMs: nowMs - 86_400_000, toMs: nowMs, sla: config.slaTargets });
+      return { at: new Date(nowMs).toISOString(), window: report.window, current: report.current, previous: report.previous };
+    },
+    changes$: kpiInputs(pipeline.stored$, book.changes$),
+    now,
+    logger,
+    scheduler: deps.scheduler,
+  });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());
@@ -162,11 +185,13 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       detection.flushAll();
       await governance.close();
       await book.flush();
+      kpiFeed.close();
+      exceptionFeed.close();
       await hub.close(); // also closes the HTTP server
       await store.close();
     })());
 
-  if (config.demo) logger.info(`sign in at ${url} as 'admin' (its password is CONTROL_TOWER_ADMIN_PASSWORD, or the one printed at first start)`);
+  if (config.demo) logger.info(`sign in at ${url} as 'admin' (password: CONTROL_TOWER_ADMIN_PASSWORD, or the one-time password printed at first start)`);
 
-  return { url, port, store, pipeline, stats, book, auth, governance, hub, http, app, demo, detection, close };
+  return { url, port, store, pipeline, stats, book, auth, governance, hub, kpiFeed, http, app, demo, detection, close };
 }

@@ -1,5 +1,6 @@
 // Socket.io event maps shared by the server and the web app: one interface per
 // direction, used by `new Server<C2S, S2C>()` and the client's `Socket<S2C, C2S>` alike.
+import type { KpiSet, KpiWindow } from '../kpi/kpiTypes.ts';
 import type { ExceptionRecord } from './exception.ts';
 
 export type EventStatsSnapshot = {
@@ -19,22 +20,29 @@ export type EventStatsDelta = {
   lastEventTs: string | null;
 };
 
+/** The dashboard's KPI set (last 24 h and the 24 h before), pushed to room `kpis` when it changes. */
+export type KpiSnapshot = { at: string; window: KpiWindow; current: KpiSet; previous: KpiSet };
+
+/** The active exceptions on (re)connect, then batches of changed ones (newest version each). */
+export type ExceptionsSnapshot = { at: string; exceptions: ExceptionRecord[] };
+export type ExceptionsChanged = { at: string; exceptions: ExceptionRecord[] };
+
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
 
 export interface ServerToClientEvents {
   'events:snapshot': (snapshot: EventStatsSnapshot) => void;
   'events:delta': (delta: EventStatsDelta) => void;
-  /** Every active exception, on (re)connect. */
-  'exceptions:snapshot': (active: ExceptionRecord[]) => void;
-  /** New versions of exceptions as they are committed, batched (at most ~10 messages a second). */
-  'exceptions:changed': (changed: ExceptionRecord[]) => void;
+  'kpis:snapshot': (snapshot: KpiSnapshot) => void;
+  'exceptions:snapshot': (snapshot: ExceptionsSnapshot) => void;
+  'exceptions:changed': (changed: ExceptionsChanged) => void;
 }
 
 export interface ClientToServerEvents {
   /** Asks for a fresh snapshot (the server also sends one on every (re)connect). */
   'events:snapshot': (ack: (answer: Ack<EventStatsSnapshot>) => void) => void;
-  /** Asks for the active exceptions again (also sent on every (re)connect). */
-  'exceptions:snapshot': (ack: (answer: Ack<ExceptionRecord[]>) => void) => void;
+  /** Joins room `kpis`; the ack carries the latest KPI snapshot (null until the first is computed). */
+  'kpis:subscribe': (ack: (answer: Ack<KpiSnapshot | null>) => void) => void;
+  'kpis:unsubscribe': () => void;
 }
 
-export const ROOMS = { events: 'events', exceptions: 'exceptions' } as const;
+export const ROOMS = { events: 'events', kpis: 'kpis', exceptions: 'exceptions' } as const;

@@ -5,12 +5,11 @@ import type { Subscription } from 'rxjs';
 import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/socket.ts';
 import { ROOMS } from '../contracts/socket.ts';
 import type { EventStats } from './eventStats.ts';
-import type { ExceptionsFeed } from './exceptionsFeed.ts';
 import type { Logger } from '../logger.ts';
 
 export type LiveHub = { io: Server<ClientToServerEvents, ServerToClientEvents>; close(): Promise<void> };
 
-export function startLiveHub(http: HttpServer, deps: { stats: EventStats; logger: Logger; maxPayloadBytes?: number; exceptions?: ExceptionsFeed }): LiveHub {
+export function startLiveHub(http: HttpServer, deps: { stats: EventStats; logger: Logger; maxPayloadBytes?: number }): LiveHub {
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
     maxHttpBufferSize: deps.maxPayloadBytes ?? 64 * 1024,
     serveClient: false,
@@ -22,18 +21,8 @@ export function startLiveHub(http: HttpServer, deps: { stats: EventStats; logger
       if (typeof ack !== 'function') return; // never trust a client's callback
       ack({ ok: true, data: deps.stats.snapshot() });
     });
-    const exceptions = deps.exceptions;
-    if (exceptions) {
-      void socket.join(ROOMS.exceptions);
-      socket.emit('exceptions:snapshot', exceptions.snapshot());
-      socket.on('exceptions:snapshot', (ack) => {
-        if (typeof ack !== 'function') return;
-        ack({ ok: true, data: exceptions.snapshot() });
-      });
-    }
   });
   const ticks: Subscription = deps.stats.deltas().subscribe((delta) => io.to(ROOMS.events).emit('events:delta', delta));
-  if (deps.exceptions) ticks.add(deps.exceptions.changes$.subscribe((changed) => io.to(ROOMS.exceptions).emit('exceptions:changed', changed)));
   return {
     io,
     close: async () => {

@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningServer } from '../../server/server.ts';
-import { postEvents, startTestServer } from '../helpers/testServer.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { sampleEvent } from '../fixtures/events.ts';
+import { ingest, startWebTower } from './webHarness.ts';
 
 const ARTIFACTS = 'test-artifacts';
 let server: RunningServer;
@@ -12,7 +12,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startWebTower();
   browser = await launchBrowser();
   page = await browser.newPage();
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -29,7 +29,7 @@ describe('live dashboard in Chromium', () => {
     expect(await page.getByTestId('total-events').textContent()).toBe('0');
 
     const posted = Date.now();
-    await postEvents(server.url, [sampleEvent('order.created'), sampleEvent('order.created'), sampleEvent('pick.short')]);
+    await ingest(server.url, [sampleEvent('order.created'), sampleEvent('order.created'), sampleEvent('pick.short')]);
     await page.locator('[data-testid="counts-by-type"] td[data-type="order.created"]', { hasText: '2' }).waitFor({ timeout: 2000 });
     expect(Date.now() - posted).toBeLessThan(2000);
     expect(await page.getByTestId('total-events').textContent()).toBe('3');
@@ -40,7 +40,7 @@ describe('live dashboard in Chromium', () => {
     const port = server.port;
     await server.close();
     await page.locator('[data-testid="connection"][data-state="reconnecting"]').waitFor({ timeout: 10_000 });
-    server = await startTestServer({ port });
+    server = await startWebTower({ port });
     await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: 15_000 });
     await expect.poll(() => page.getByTestId('total-events').textContent(), { timeout: 3000 }).toBe('3');
   });

@@ -12,7 +12,6 @@ let dataDir: string | undefined;
 
 /** Ingest needs an API key (role ingest); tests provision this one through config. */
 export const TEST_INGEST_KEY = 'test-ingest-key-0123456789abcdef';
-/** Password of the bootstrap `admin` user in tests. */
 export const TEST_ADMIN_PASSWORD = 'test-admin-password';
 
 /** The data directory of this test process (created once). */
@@ -39,9 +38,9 @@ export async function postEvents(baseUrl: string, body: unknown, contentType = '
 
 export const toNdjson = (items: unknown[]) => items.map((i) => JSON.stringify(i)).join('\n') + '\n';
 
-/** Headers of a signed-in admin, for reading API routes that need a user role. */
-export async function adminHeaders(baseUrl: string): Promise<Record<string, string>> {
+/** Signs in as the bootstrap admin and returns its bearer token. */
+export async function adminToken(baseUrl: string): Promise<string> {
   const res = await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: TEST_ADMIN_PASSWORD }) });
-  if (!res.ok) throw new Error(`admin sign-in failed: ${res.status}`);
-  return { authorization: `Bearer ${((await res.json()) as { token: string }).token}` };
+  if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
 }

@@ -4,7 +4,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../server/co
 import type { ExceptionRecord } from '../../server/contracts/exception.ts';
 import type { Triage } from '../../server/contracts/triage.ts';
 import type { RunningServer } from '../../server/server.ts';
-import { adminHeaders, postEvents, startTestServer } from '../helpers/testServer.ts';
+import { adminToken, postEvents, startTestServer } from '../helpers/testServer.ts';
 import { HOUR, MIN, T0 } from '../fixtures/detectEvents.ts';
 
 const triage: Triage = (input) => ({ priority: 60, severity: 'high', team: input.type === 'backorder' ? 'warehouse' : 'master_data', formulaVersion: 'test-1', parts: {} });
@@ -47,9 +47,9 @@ describe('detection in the running server', () => {
   it('detects from ingested events, stores each version, pushes a snapshot and batched changes over socket.io, and serves its config', async () => {
     server = await startTestServer({}, { triage });
     client = connect(server.url, { transports: ['websocket'], reconnection: false });
-    const snapshot = await new Promise<ExceptionRecord[]>((resolve) => client!.once('exceptions:snapshot', resolve));
+    const snapshot = await new Promise<ExceptionRecord[]>((resolve) => client!.once('exceptions:snapshot', (s) => resolve(s.exceptions)));
     expect(snapshot).toEqual([]);
-    const changed = new Promise<ExceptionRecord[]>((resolve) => client!.on('exceptions:changed', (batch) => batch.some((x) => x.type === 'backorder') && resolve(batch)));
+    const changed = new Promise<ExceptionRecord[]>((resolve) => client!.on('exceptions:changed', ({ exceptions }) => exceptions.some((x) => x.type === 'backorder') && resolve(exceptions)));
 
     const res = await postEvents(server.url, [created('O-1', T0, 10, 'US-NV'), allocated('a-1', 'O-1', T0 + MIN, 4, 6), created('O-2', T0 + 2 * MIN, 3), { id: 'h-2', ts: iso(T0 + 3 * MIN), source: 'erp', type: 'order.held', orderId: 'O-2', attrs: { holdCode: 'tax' } }, { id: 'r-2', ts: iso(T0 + HOUR), source: 'erp', type: 'order.released', orderId: 'O-2', attrs: { holdCode: 'tax' } }]);
     expect(res.status).toBe(202);
@@ -61,12 +61,13 @@ describe('detection in the running server', () => {
     const rows = await exceptionLogRows(server);
     expect(rows.map((r) => `${r.type} v${r.version} ${r.status}`).sort()).toEqual(['backorder v1 open', 'missing_master_data v1 open', 'missing_master_data v2 open', 'missing_master_data v3 resolved']);
 
-    const headers = await adminHeaders(server.url);
-    const cfg = await (await fetch(`${server.url}/api/v1/detectors/config`, { headers })).json();
+    const auth = { headers: { authorization: `Bearer ${await adminToken(server.url)}` } };
+    expect((await fetch(`${server.url}/api/v1/detectors/config`)).status).toBe(401);
+    const cfg = await (await fetch(`${server.url}/api/v1/detectors/config`, auth)).json();
     expect(cfg.version).toBeTruthy();
     expect(cfg.detectors).toHaveLength(11);
     expect(cfg.config.shipment_delay.graceMinutes).toBe(0);
-    const state = await (await fetch(`${server.url}/api/v1/detectors/state`, { headers })).json();
+    const state = await (await fetch(`${server.url}/api/v1/detectors/state`, auth)).json();
     expect(state.state.backorder.stockouts).toBe(1);
   });
 

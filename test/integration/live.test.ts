@@ -53,13 +53,15 @@ describe('live event stats over socket.io', () => {
     const seen: number[] = [];
     const record = () => seen.push(Date.now());
     client.on('events:delta', record);
+    const started = Date.now();
     for (let i = 0; i < 10; i++) {
       await postEvents(server.url, [sampleEvent('order.invoiced')]);
       await new Promise((r) => setTimeout(r, 200));
     }
+    const elapsed = Date.now() - started;
     client.off('events:delta', record);
     expect(seen.length).toBeGreaterThanOrEqual(1);
-    expect(seen.length).toBeLessThanOrEqual(3);
+    expect(seen.length).toBeLessThanOrEqual(Math.ceil(elapsed / 1000) + 1);
     for (let i = 1; i < seen.length; i++) expect(seen[i] - seen[i - 1]).toBeGreaterThan(800);
   });
 });

@@ -4,7 +4,7 @@
 // customer by rule, hence statistics. No auto-resolution: a person confirms with the customer.
 import { z } from 'zod';
 import { ExpiringMap } from '../state/expiringMap.ts';
-import { RecentValues, robustBaseline, robustZ } from '../state/robust.ts';
+import { RecentValues, robustZ } from '../state/robust.ts';
 import { signalFactory, type DetectEvent, type Detector } from '../signal.ts';
 
 export const orderAnomalyConfig = z
@@ -54,15 +54,15 @@ export function createOrderAnomalyDetector(config: OrderAnomalyConfig): Detector
     if (!population) byTier.set(tierKey, (population = new RecentValues(1000)));
     const customerBase =
       customer.qty.size >= config.minSamples
-        ? robustBaseline(customer.qty.snapshot())
+        ? customer.qty.baseline()
         : population.size >= config.minPopulationSamples
-          ? { ...robustBaseline(population.snapshot()), population: true }
+          ? { ...population.baseline(), population: true }
           : undefined;
     const findings: { lineId: string; sku: string; measure: string; value: number; median: number; z: number; basis: string }[] = [];
     for (const line of event.attrs.lines) {
       const key = `${event.customerId}|${line.sku}`;
       const hist = byCustomerSku.touch(key, ts) ?? byCustomerSku.set(key, newHistory(config.skuHistorySize), ts);
-      const skuBase = hist.qty.size >= config.minSamples ? robustBaseline(hist.qty.snapshot()) : undefined;
+      const skuBase = hist.qty.size >= config.minSamples ? hist.qty.baseline() : undefined;
       const base = skuBase ?? customerBase;
       if (base) {
         const z = robustZ(line.qty, base, config.minMadShare, config.minMadUnits);
@@ -71,7 +71,7 @@ export function createOrderAnomalyDetector(config: OrderAnomalyConfig): Detector
       }
       const value = line.unitPrice !== undefined ? line.qty * line.unitPrice : undefined;
       if (config.judgeValue && value !== undefined && hist.value.size >= config.minSamples && !findings.some((f) => f.lineId === line.lineId)) {
-        const vBase = robustBaseline(hist.value.snapshot());
+        const vBase = hist.value.baseline();
         const z = robustZ(value, vBase, config.minMadShare);
         if (Math.abs(z) > config.zThreshold) findings.push({ lineId: line.lineId, sku: line.sku, measure: 'value', value, median: vBase.median, z, basis: 'customer×sku' });
       }

@@ -29,10 +29,12 @@ export function robustZ(x: number, base: RobustBaseline, minMadShare: number, mi
   return (0.6745 * (x - base.median)) / mad;
 }
 
-/** A bounded history of the most recent values (a ring). */
+/** A bounded history of the most recent values (a ring), with its baseline cached. */
 export class RecentValues {
   private readonly values: number[] = [];
   private next = 0;
+  private cached: RobustBaseline | undefined;
+  private pushedSinceCache = 0;
 
   constructor(private readonly capacity: number) {}
 
@@ -40,7 +42,20 @@ export class RecentValues {
     return this.values.length;
   }
 
+  /**
+   * Median and MAD of the history, recomputed once a tenth of it is new: a baseline of
+   * 200 lines barely moves with one more, and sorting on every order would dominate the cost.
+   */
+  baseline(): RobustBaseline {
+    if (!this.cached || this.pushedSinceCache * 10 >= this.values.length) {
+      this.cached = robustBaseline(this.values);
+      this.pushedSinceCache = 0;
+    }
+    return this.cached;
+  }
+
   push(v: number): void {
+    this.pushedSinceCache++;
     if (this.values.length < this.capacity) this.values.push(v);
     else {
       this.values[this.next] = v;

@@ -1,0 +1,30 @@
+// Runs one named KPI query with typed parameters. Each query is bounded in time so that,
+// in the embedded engine (one statement at a time), no report holds up ingest for long.
+import type { ClickHouseClient } from '@clickhouse/client';
+
+export type KpiParams = Record<string, string | number | string[]>;
+
+export const KPI_QUERY_SECONDS = 10;
+
+export async function runKpiQuery<T>(client: ClickHouseClient, name: string, query: string, params: KpiParams): Promise<T[]> {
+  const result = await client.query({
+    query,
+    query_params: params,
+    format: 'JSONEachRow',
+    query_id: undefined,
+    clickhouse_settings: { max_execution_time: KPI_QUERY_SECONDS, log_comment: `kpi:${name}`, output_format_json_quote_64bit_integers: 0 },
+  });
+  return result.json<T>();
+}
+
+/** ClickHouse DateTime64 text for a UTC instant. */
+export const chTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+
+/** NaN/∞ (an empty average) and missing values become null. */
+export const num = (v: unknown): number | null => {
+  if (v === null || v === undefined) return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+};
+
+export const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);

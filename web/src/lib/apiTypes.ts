@@ -1,0 +1,29 @@
+// Shapes of REST answers, from the server's own types where they are exported.
+import type { ExceptionRecord, ExceptionStatus } from '../../../server/contracts/exception.ts';
+import type { Approval } from '../../../server/actions/approvals.ts';
+import type { AuditRecord } from '../../../server/actions/searchAudit.ts';
+import type { Recommendation } from '../../../server/triage/recommend.ts';
+import type { CtEvent } from '../../../server/events/schema.ts';
+import type { IntegrationHealth } from '../../../server/kpi/kpiTypes.ts';
+
+export type { AuditRecord, Recommendation };
+export type ApprovalRequest = Approval;
+
+export type ExceptionPage = { items: ExceptionRecord[]; nextCursor: string | null };
+
+export type ExceptionDetail = {
+  exception: ExceptionRecord;
+  allowedMoves: ExceptionStatus[];
+  /** Every version of the exception, oldest first. */
+  timeline: ExceptionRecord[];
+  evidence: CtEvent[];
+  recommendations: Recommendation;
+  approvals: Approval[];
+  audit: AuditRecord[];
+};
+
+export type ActionResult = { outcome?: string; approvalId?: string; requiredRole?: string; exceptionVersion?: number; note?: string; exception?: ExceptionRecord; deliveryId?: string };
+
+export type KpiSeries = { metric: string; step: number; from: string; to: string; points: { t: string; v: number | null }[] };
+
+export type IntegrationsAnswer = { from: string; to: string; interfaces: IntegrationHealth[] };
