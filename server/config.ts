@@ -64,6 +64,8 @@ export const configSchema = z.object({
   connectorTimeoutMs: intFrom('connector timeout ms', 100, 300_000).default(10_000),
   connectorMaxAttempts: intFrom('connector max attempts', 1, 20).default(5),
   connectorBackoffMs: intFrom('connector backoff ms', 1, 600_000).default(500),
+  /** How often active exceptions are re-prioritised as their SLA comes due. */
+  retriageSeconds: intFrom('retriage seconds', 5, 86_400).default(300),
   /** Resolution target per severity for slaAdherence (server/kpi/slaTargets.ts). */
   slaTargets: z
     .string()
@@ -115,6 +117,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   CONTROL_TOWER_CONNECTOR_SERVICE_DESK_URL: 'connectorServiceDeskUrl',
   CONTROL_TOWER_CONNECTOR_TIMEOUT_MS: 'connectorTimeoutMs',
   CONTROL_TOWER_CONNECTOR_MAX_ATTEMPTS: 'connectorMaxAttempts',
+  CONTROL_TOWER_RETRIAGE_SECONDS: 'retriageSeconds',
   CONTROL_TOWER_SLA_TARGETS: 'slaTargets',
 };
 
