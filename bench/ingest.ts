@@ -1,6 +1,7 @@
 // Sustained ingest through POST /api/v1/events (NDJSON batches) into the embedded engine,
 // beside the raw insert rate of the same rows straight into the engine, in one run.
 //   npm run bench:ingest -- [--events 200000] [--batch 1000] [--concurrency 4]
+// Three figures side by side: raw insert, the pipeline without detectors, and with them.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,8 +12,8 @@ import { migrate } from '../server/store/migrate.ts';
 import { insertEvents } from '../server/store/insertEvents.ts';
 import { toEventRow } from '../server/store/eventRow.ts';
 import { loadConfig } from '../server/config.ts';
-import { eventMix } from './lib/eventMix.ts';
-import { EVENT_TYPES } from '../server/events/schema.ts';
+import { simulatedEvents } from './lib/simulatedEvents.ts';
+import { EVENT_TYPES, type CtEvent } from '../server/events/schema.ts';
 
 const EVENT_COUNT = EVENT_TYPES.length;
 import { flag, fmt, machine, percentile } from './lib/stats.ts';
@@ -22,7 +23,7 @@ const batchSize = flag('batch', 1000);
 const concurrency = flag('concurrency', 4);
 const extraServerArgs = process.argv.includes('--server-args') ? process.argv[process.argv.indexOf('--server-args') + 1].split(' ') : [];
 
-async function rawInsertRate(events: ReturnType<typeof eventMix>): Promise<number> {
+async function rawInsertRate(events: CtEvent[]): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'ct-bench-raw-'));
   const store = await openStore(loadConfig({}, { dataDir: dir }));
   await migrate(store.client);
@@ -39,8 +40,8 @@ async function rawInsertRate(events: ReturnType<typeof eventMix>): Promise<numbe
 /** The server process is given this ingest key (CONTROL_TOWER_INGEST_KEYS); every POST sends it. */
 const BENCH_INGEST_KEY = randomBytes(24).toString('base64url');
 
-async function startServerProcess(dir: string, port: number): Promise<() => Promise<void>> {
-  const child = spawn(process.execPath, ['bin/control-tower.js', 'serve', '--data', dir, '--port', String(port), '--host', '127.0.0.1', '--no-demo', '--log-level', 'warn', ...extraServerArgs], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, CONTROL_TOWER_INGEST_KEYS: BENCH_INGEST_KEY } });
+async function startServerProcess(dir: string, port: number, detection: boolean): Promise<() => Promise<void>> {
+  const child = spawn(process.execPath, ['bin/control-tower.js', 'serve', '--data', dir, '--port', String(port), '--host', '127.0.0.1', '--no-demo', '--log-level', 'warn', ...extraServerArgs], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, CONTROL_TOWER_INGEST_KEYS: BENCH_INGEST_KEY, CONTROL_TOWER_DETECTION: String(detection) } });
   for (let i = 0; i < 300; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) break;
@@ -56,10 +57,10 @@ async function startServerProcess(dir: string, port: number): Promise<() => Prom
     });
 }
 
-async function pipelineRate(events: ReturnType<typeof eventMix>) {
+async function pipelineRate(events: CtEvent[], detection: boolean) {
   const dir = mkdtempSync(join(tmpdir(), 'ct-bench-pipe-'));
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const stop = await startServerProcess(dir, port);
+  const stop = await startServerProcess(dir, port, detection);
   const bodies: string[] = [];
   for (let i = 0; i < events.length; i += batchSize) bodies.push(events.slice(i, i + batchSize).map((e) => JSON.stringify(e)).join('\n'));
   const latencies: number[] = [];
@@ -96,12 +97,16 @@ async function pipelineRate(events: ReturnType<typeof eventMix>) {
   return { rate: events.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), retries429, rss };
 }
 
-const events = eventMix(total, `bench-${Date.now()}`);
+const events = simulatedEvents(total, 7);
 console.log(`machine: ${machine()}`);
-console.log(`events: ${fmt(total)} (a mix of all ${EVENT_COUNT} event types), NDJSON batches of ${batchSize}, ${concurrency} concurrent producers`);
+console.log(`events: ${fmt(events.length)} from the simulator (seed 7, ${EVENT_COUNT} event types), NDJSON batches of ${batchSize}, ${concurrency} concurrent producers`);
 const raw = await rawInsertRate(events);
 console.log(`raw insert (same rows, batches of 10,000, straight into the engine): ${fmt(raw)} rows/s`);
-const pipe = await pipelineRate(events);
-console.log(`pipeline (HTTP → validate → batch → dedupe → insert, acknowledged): ${fmt(pipe.rate)} events/s`);
-console.log(`ack latency per batch: p50 ${fmt(pipe.p50, 1)} ms, p99 ${fmt(pipe.p99, 1)} ms; 429/503 retries: ${pipe.retries429}; server RSS at end: ${fmt(pipe.rss / 1024 ** 2)} MiB`);
-console.log(`ratio pipeline/raw: ${(pipe.rate / raw).toFixed(2)}`);
+const report = (label: string, r: Awaited<ReturnType<typeof pipelineRate>>) =>
+  console.log(`${label}: ${fmt(r.rate)} events/s; ack latency per batch p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms; 429/503 retries ${r.retries429}; server RSS ${fmt(r.rss / 1024 ** 2)} MiB`);
+const bare = await pipelineRate(events, false);
+report('pipeline without detectors (HTTP → validate → batch → dedupe → insert, acknowledged)', bare);
+const detecting = await pipelineRate(events, true);
+report('pipeline with all detectors on', detecting);
+console.log(`ratio detectors on/off: ${(detecting.rate / bare.rate).toFixed(2)}`);
+console.log(`ratio pipeline/raw: ${(bare.rate / raw).toFixed(2)}`);

@@ -12,6 +12,7 @@ import { migrate } from './store/migrate.ts';
 import { applyRetention } from './store/retention.ts';
 import { insertEvents } from './store/insertEvents.ts';
 import { findStoredIds } from './store/findStoredIds.ts';
+import { repairEventIds } from './store/repairEventIds.ts';
 import { toEventRow } from './store/eventRow.ts';
 import { eventTotals } from './store/eventTotals.ts';
 import { IngestPipeline } from './pipeline/pipeline.ts';
@@ -32,7 +33,7 @@ import { loadActiveExceptions } from './store/loadActiveExceptions.ts';
 import { AuthStore } from './auth/authStore.ts';
 import { bootstrapAuth } from './auth/bootstrap.ts';
 import { authenticate } from './auth/authenticate.ts';
-import { ingestGuard } from './auth/ingestGuard.ts';
+import { INGEST_ROUTES, routeGuard } from './auth/routeGuard.ts';
 import { authRouter } from './auth/authRouter.ts';
 import { usersRouter } from './auth/usersRouter.ts';
 import { startGovernance, type Governance } from './actions/governance.ts';
@@ -87,6 +88,8 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     const report = await migrate(store.client);
     if (report.applied.length) logger.info({ applied: report.applied }, 'migrations applied');
     await applyRetention(store.client, config);
+    const repaired = await repairEventIds(store.client);
+    if (repaired > 0) logger.warn({ repaired }, 'indexed the ids of events stored by an insert that was cut short');
   } catch (err) {
     await store.close();
     throw err;
@@ -96,9 +99,16 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     { maxRows: config.batchMaxRows, maxWaitMs: config.batchMaxWaitMs, maxQueueEvents: config.maxQueueEvents },
     {
       lookup: (ids) => findStoredIds(store.client, ids, config.dedupeWindowHours),
-      insert: (events) => {
+      insert: async (events) => {
         const ingestedAt = new Date(now()).toISOString();
-        return insertEvents(store.client, events.map((e) => toEventRow(e, ingestedAt)));
+        try {
+          await insertEvents(store.client, events.map((e) => toEventRow(e, ingestedAt)));
+        } catch (err) {
+          // The events may be stored without their ids indexed; index them before the retry
+          // looks them up. If storage is down this fails too, and so will the retry.
+          await repairEventIds(store.client).catch(() => 0);
+          throw err;
+        }
       },
       now,
       scheduler: deps.scheduler,
@@ -110,7 +120,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
 
   const auth = await AuthStore.open(store.client, { now, sessionHours: config.sessionHours });
   await bootstrapAuth(auth, config, logger);
-  const governance = await startGovernance({ client: store.client, book, config, logger, now });
+  const governance = await startGovernance({ client: store.client, book, config, logger, now, scheduler: deps.scheduler });
 
   const stats = new EventStats(await eventTotals(store.client), deps.scheduler);
   pipeline.stored$.subscribe((batch) => stats.record(batch.stored));
@@ -119,9 +129,13 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const detectorConfig = loadDetectorConfig(config.detectorConfigPath);
   const triage = deps.triage ?? governance.triage;
   const detection = new DetectionEngine({ config: detectorConfig, book, triage, onError: (err) => logger.error({ err }, 'exception version not stored') });
-  const rebuilt = await rebuildDetectorState(detection, store.client, detectorConfig.engine.replayHours);
-  if (rebuilt.events) logger.info(rebuilt, 'detector state rebuilt from stored events');
-  pipeline.stored$.pipe(detectStage(detection, detectorConfig.engine.tickSeconds * 1000, deps.scheduler)).subscribe();
+  if (config.detection) {
+    const rebuilt = await rebuildDetectorState(detection, store.client, detectorConfig.engine.replayHours);
+    if (rebuilt.events) logger.info(rebuilt, 'detector state rebuilt from stored events');
+    pipeline.stored$.pipe(detectStage(detection, detectorConfig.engine.tickSeconds * 1000, deps.scheduler)).subscribe();
+  } else {
+    logger.warn('detection is off (CONTROL_TOWER_DETECTION=false)');
+  }
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -137,7 +151,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     api: [
       stoppingGuard(() => stopping),
       authenticate(auth),
-      ingestGuard(),
+      routeGuard(INGEST_ROUTES),
       eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics }),
       ediRouter({ submit, maxBodyBytes: config.maxBodyBytes }),
       authRouter({ auth, secureCookie: config.cookieSecure, now }),

@@ -11,6 +11,7 @@ import { AppError, notFound } from '../errors.ts';
 import { hasAnyRole, type Principal } from '../auth/roles.ts';
 import { randomId } from '../auth/secrets.ts';
 import { CATALOGUE, findAction, type ActionDef } from '../triage/catalogue.ts';
+import { suggestConditions } from '../triage/conditions.ts';
 import type { AuditLog } from './audit.ts';
 import type { Approval, ApprovalStore } from './approvals.ts';
 import type { Scalar } from './commands.ts';
@@ -99,7 +100,10 @@ export class ActionService {
     if (def.connector && !this.d.executor.connectorUrl(def)) throw new AppError(422, 'connector_not_configured', `no ${def.connector} connector is configured (CONTROL_TOWER_CONNECTOR_${def.connector.toUpperCase()}_URL)`);
     this.requireActionable(x);
     const at = this.iso();
-    const lastRequest = { action: def.action, by: p.id, at, params: req.params, comment: req.comment };
+    // Suggested parameters (docs/recommendations.md) are the defaults; the requester's win.
+    const params = { ...suggestConditions(x, def.action, this.d.now())?.params, ...req.params };
+    req = { ...req, params };
+    const lastRequest = { action: def.action, by: p.id, at, params, comment: req.comment };
 
     if (def.policy.mode === 'approval') {
       const approval: Approval = { id: randomId('apr'), version: 1, exceptionId: x.id, action: def.action, params: req.params, comment: req.comment, requestedBy: p.id, requestedAt: at, requiredRole: def.policy.role, status: 'pending' };

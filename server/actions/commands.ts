@@ -26,7 +26,9 @@ export function commandBody(def: ActionDef, x: ExceptionRecord, idempotencyKey: 
   if (orderId) command.orderId = orderId;
   if (x.sku) command.sku = x.sku;
   if (x.carrier) command.carrier = x.carrier;
-  const warehouse = typeof params.warehouse === 'string' ? params.warehouse : x.warehouse;
+  // For a reallocation `warehouse` is the source to allocate from, never the one that ran
+  // short; without one the ERP picks its best alternate.
+  const warehouse = typeof params.warehouse === 'string' ? params.warehouse : def.command === 'reallocate' ? undefined : x.warehouse;
   if (warehouse) command.warehouse = warehouse;
   if (x.interface) command.interface = x.interface;
   const rest = Object.fromEntries(Object.entries(params).filter(([k]) => k !== 'orderId' && k !== 'warehouse'));

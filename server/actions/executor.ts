@@ -86,17 +86,20 @@ export class Executor {
       await this.d.deliveries.save({ ...base, version: base.version + 1, status: 'succeeded', attempts, response: result.response, lastError: '', updatedAt: this.iso() });
       await this.d.audit.record({ kind: 'connector.succeeded', actor: EXECUTOR_ACTOR, exceptionId: base.exceptionId, action: def.action, outcome: String(result.status), data: { deliveryId: base.id, response: result.response, attempts } });
       const at = this.iso();
-      await this.commitLatest(base.exceptionId, (x) =>
-        transition(x, {
+      await this.commitLatest(base.exceptionId, (x) => {
+        // An order-level command fixes one order; an incident over several orders resolves when
+        // its resolving events arrive (the detector), not on the first order's success.
+        const resolves = def.resolves && !(def.orderLevel && x.orderIds.length > 1);
+        return transition(x, {
           // Closed meanwhile (resolving event, dismissal): record the outcome, keep the state.
-          to: FINAL_STATUSES.includes(x.status) ? x.status : def.resolves ? 'resolved' : 'in_progress',
+          to: FINAL_STATUSES.includes(x.status) ? x.status : resolves ? 'resolved' : 'in_progress',
           actor: EXECUTOR_ACTOR,
           at,
-          change: def.resolves && !FINAL_STATUSES.includes(x.status) ? 'resolved_by_action' : 'action_executed',
-          reason: FINAL_STATUSES.includes(x.status) ? x.resolutionReason : def.resolves ? 'manual' : undefined,
+          change: resolves && !FINAL_STATUSES.includes(x.status) ? 'resolved_by_action' : 'action_executed',
+          reason: FINAL_STATUSES.includes(x.status) ? x.resolutionReason : resolves ? 'manual' : undefined,
           details: { execution: { status: 'succeeded', action: def.action, deliveryId: base.id, at }, lastAction: { action: def.action, by, executedAt: at } },
-        }),
-      );
+        });
+      });
       return;
     }
     await this.d.deliveries.save({ ...base, version: base.version + 1, status: 'dead_letter', attempts, lastError: result.error, updatedAt: this.iso() });

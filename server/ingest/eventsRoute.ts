@@ -7,7 +7,10 @@ import { parseIngestBody } from './parseBody.ts';
 
 export function eventsRouter(deps: { pipeline: IngestPipeline; maxBodyBytes: number; metrics: IngestMetrics }): Router {
   const router = Router();
-  router.post('/events', express.raw({ type: () => true, limit: deps.maxBodyBytes }), async (req, res) => {
+  // Shed load before reading the body: parsing and validating a batch that is then
+  // refused would take the CPU from the batches that are being stored.
+  const shed: express.RequestHandler = (_req, _res, next) => next(deps.pipeline.refusal());
+  router.post('/events', shed, express.raw({ type: () => true, limit: deps.maxBodyBytes }), async (req, res) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const batch = parseIngestBody(body, req.headers['content-type']);
     deps.metrics.rejected.inc(batch.rejected.length);

@@ -3,6 +3,7 @@
 // events to the pipeline in batches and count rejects by reason.
 import { hash } from 'node:crypto';
 import { validateEvent, type CtEvent } from '../events/schema.ts';
+import { findLoneSurrogate, loneSurrogateError } from '../events/wellFormedText.ts';
 
 export type ImportError = { where: string; reason: string };
 /** `where` on an event says which record it came from (line, control numbers), for per-record answers. */
@@ -14,6 +15,8 @@ export const rejected = (where: string, reason: string): ImportResult => ({ erro
 
 /** Validates a candidate built by an adapter; an invalid one becomes an error at `where`. */
 export function checked(candidate: unknown, where: string): ImportResult {
+  const badText = findLoneSurrogate(candidate);
+  if (badText) return rejected(where, loneSurrogateError(badText));
   const result = validateEvent(candidate);
   return result.ok ? { event: result.event, where } : rejected(where, result.error);
 }

@@ -3,6 +3,7 @@
 // JSON but not valid events are rejected one by one so the rest of the batch still counts.
 import { badRequest } from '../errors.ts';
 import { validateEvent, type CtEvent } from '../events/schema.ts';
+import { findLoneSurrogate, loneSurrogateError } from '../events/wellFormedText.ts';
 
 export type Rejection = { index: number; error: string };
 export type ParsedBatch = { events: CtEvent[]; rejected: Rejection[]; received: number };
@@ -50,10 +51,19 @@ export function parseJson(text: string): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
 
-export function validateItems(items: unknown[]): ParsedBatch {
+// A JSON `\uD800`-style escape is the only way a lone surrogate gets into the text (a
+// UTF-8 body cannot hold one), so bodies without such an escape skip the walk.
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
+
+export function validateItems(items: unknown[], mayHoldSurrogates = true): ParsedBatch {
   const events: CtEvent[] = [];
   const rejected: Rejection[] = [];
   items.forEach((item, index) => {
+    const badText = mayHoldSurrogates ? findLoneSurrogate(item) : undefined;
+    if (badText) {
+      rejected.push({ index, error: loneSurrogateError(badText) });
+      return;
+    }
     const result = validateEvent(item);
     if (result.ok) events.push(result.event);
     else rejected.push({ index, error: result.error });
@@ -66,5 +76,5 @@ export function parseIngestBody(body: Buffer, contentType: string | undefined): 
   const text = decodeUtf8(body);
   const items = isNdjson(contentType) ? parseNdjson(text) : parseJson(text);
   if (items.length === 0) throw badRequest('no events in body');
-  return validateItems(items);
+  return validateItems(items, SURROGATE_ESCAPE.test(text));
 }

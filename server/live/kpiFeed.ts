@@ -2,8 +2,10 @@
 // clients (never per client), at most once a tick, only while someone is in the room, only
 // when something may have changed (events stored, exceptions changed, or the rolling window
 // moved on — every refreshMs), and sent only when it differs from the last one sent.
-// exhaustMap skips ticks while a computation runs, so a slow engine is never queued up.
-import { Subscription, asyncScheduler, exhaustMap, filter, from, interval, merge, catchError, EMPTY, type Observable, type SchedulerLike } from 'rxjs';
+// exhaustMap skips ticks while a computation runs, and the next one waits at least twice as
+// long as the last took (and refreshMs after a failure), so that in the embedded engine —
+// one statement at a time — KPI snapshots never take more than half of it from ingest.
+import { Subscription, asyncScheduler, exhaustMap, filter, from, interval, merge, catchError, tap, EMPTY, type Observable, type SchedulerLike } from 'rxjs';
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, KpiSnapshot, ServerToClientEvents } from '../contracts/socket.ts';
 import { ROOMS } from '../contracts/socket.ts';
@@ -31,6 +33,7 @@ export function startKpiFeed(deps: KpiFeedDeps): KpiFeed {
   let latestJson = '';
   let dirty = true;
   let computedAt = -Infinity;
+  let gapMs = tickMs;
   const subscription = new Subscription();
 
   const onConnection = (socket: Socket<ClientToServerEvents, ServerToClientEvents>) => {
@@ -47,15 +50,17 @@ export function startKpiFeed(deps: KpiFeedDeps): KpiFeed {
   subscription.add(
     interval(tickMs, deps.scheduler ?? asyncScheduler)
       .pipe(
-        filter(() => watched() && (dirty || deps.now() - computedAt >= refreshMs)),
+        filter(() => watched() && deps.now() - computedAt >= gapMs && (dirty || deps.now() - computedAt >= refreshMs)),
         exhaustMap(() => {
           dirty = false;
           const nowMs = deps.now();
           computedAt = nowMs;
           return from(deps.compute(nowMs)).pipe(
+            tap(() => (gapMs = Math.max(tickMs, 2 * (deps.now() - nowMs)))),
             catchError((err: Error) => {
-              dirty = true; // try again next tick
-              deps.logger.warn({ err: err.message }, 'KPI snapshot failed');
+              dirty = true;
+              gapMs = refreshMs;
+              deps.logger.warn({ err: err.message }, 'KPI snapshot failed; next try after the refresh interval');
               return EMPTY;
             }),
           );

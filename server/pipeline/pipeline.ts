@@ -76,6 +76,16 @@ export class IngestPipeline {
     return { queueDepth: this.depth, ...this.totals };
   }
 
+  /**
+   * Why a request should be refused before its body is even read (the queue is full or
+   * intake is closed), so a flood costs no parsing and the accepted flow keeps the CPU.
+   */
+  refusal(): Error | undefined {
+    if (this.closed) return new StorageUnavailableError('the server is shutting down; retry against another instance', 1);
+    if (this.depth >= this.opts.maxQueueEvents) return new SaturatedError(1, `ingest queue is full (${this.depth} events waiting); retry after 1 s`);
+    return undefined;
+  }
+
   /** Resolves once every event is stored or known as a duplicate; rejects with 429 or 503. */
   submit(events: CtEvent[]): Promise<IngestOutcome> {
     if (this.closed) return Promise.reject(new StorageUnavailableError('the server is shutting down; retry against another instance', 1));

@@ -81,6 +81,18 @@ describe('webhook connector', () => {
     expect(callsFor(id)).toHaveLength(4);
   });
 
+  it('an order-level action on an incident over several orders leaves it in progress for its resolving events', async () => {
+    const x = makeException({ type: 'backorder', team: 'warehouse', sku: 'SKU-1', warehouse: 'DC-EAST', orderIds: ['O-a', 'O-b', 'O-c'], details: { qtyShort: 5, alternatives: [{ warehouse: 'DC-WEST', available: 50, freightCost: 12 }] } });
+    await server.book.commit(x);
+    erp.fallback = 'ok';
+    const r = await api(server, 'POST', `/exceptions/${x.id}/actions`, { token: ops, body: { action: 'reallocate', params: { orderId: 'O-b' } }, headers: { 'idempotency-key': `c-${++n}` } });
+    expect(r.status).toBe(202);
+    await waitFor(() => (server.book.get(x.id)?.details.execution as { status?: string } | undefined)?.status === 'succeeded', 'execution');
+    expect(server.book.get(x.id)!.status).toBe('in_progress');
+    // The suggested source warehouse is the default parameter; the requester's order id wins.
+    expect(callsFor(x.id)[0].body).toMatchObject({ kind: 'reallocate', orderId: 'O-b', warehouse: 'DC-WEST' });
+  });
+
   it('a delivery cut off by a crash is sent again at the next start, with the same key', async () => {
     const x = makeException({ type: 'integration_failure', team: 'it', interface: 'edi-856', details: {} });
     await server.book.commit(x);

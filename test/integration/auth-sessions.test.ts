@@ -36,10 +36,13 @@ describe('sign-in and sessions', () => {
     expect(a.json.error.message).toBe(b.json.error.message);
   });
 
-  it('logout ends the session', async () => {
+  it('logout ends the session, and the stale cookie does not stand in the way of signing in again', async () => {
     const token = await login(server, 'admin', ADMIN_PASSWORD);
     expect((await api(server, 'POST', '/auth/logout', { token })).status).toBe(204);
     expect((await api(server, 'GET', '/auth/me', { token })).status).toBe(401);
+    const stale = { cookie: `ct_session=${token}` };
+    expect((await api(server, 'GET', '/auth/me', { headers: stale })).status).toBe(401);
+    expect((await api(server, 'POST', '/auth/login', { headers: stale, body: { username: 'admin', password: ADMIN_PASSWORD } })).status).toBe(200);
   });
 });
 

@@ -44,3 +44,28 @@ describe('ingest body parsing', () => {
     expect(catchError(() => parseIngestBody(Buffer.alloc(0), 'application/json')).message).toMatch(/^empty body/);
   });
 });
+
+describe('lone surrogates', () => {
+  it('rejects an item whose text holds a lone surrogate escape, naming the field, and keeps escaped pairs', () => {
+    const body = Buffer.from(`[${JSON.stringify({ ...sampleEvent('order.invoiced'), id: 'a\udfff' })},${JSON.stringify({ ...sampleEvent('order.invoiced'), orderId: 'O-\ud83d\ude00' })}]`);
+    const batch = parseIngestBody(body, 'application/json');
+    expect(batch.rejected).toEqual([{ index: 0, error: 'id: text is not valid Unicode (lone surrogate escape)' }]);
+    expect(batch.events.map((e) => e.orderId)).toEqual(['O-😀']);
+  });
+
+  it('walks a deeply nested body without overflowing the stack', () => {
+    const deep = '{"a":'.repeat(20_000) + '"\\ud800"' + '}'.repeat(20_000);
+    expect(parseIngestBody(Buffer.from(deep), 'application/json').rejected[0].error).toMatch(/^a\.a\.a.*: text is not valid Unicode/);
+  });
+});
+
+describe('lone surrogates in imported files', () => {
+  it('rejects an NDJSON file line whose text holds a lone surrogate escape, naming line and field', async () => {
+    const { importNdjson } = await import('../../server/ingest/ndjsonAdapter.ts');
+    const text = `${JSON.stringify({ ...sampleEvent('order.invoiced'), orderId: 'O-\ud800' })}\n${JSON.stringify(sampleEvent('order.invoiced'))}\n`;
+    const results = [];
+    for await (const r of importNdjson(text)) results.push(r);
+    expect(results[0]).toEqual({ error: { where: 'line 1', reason: 'orderId: text is not valid Unicode (lone surrogate escape)' } });
+    expect('event' in results[1]).toBe(true);
+  });
+});

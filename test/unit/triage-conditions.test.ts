@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { suggestConditions } from '../../server/triage/conditions.ts';
 import { makeException } from '../fixtures/exceptions.ts';
+import { commandBody } from '../../server/actions/commands.ts';
+import { findAction } from '../../server/triage/catalogue.ts';
 
 const NOW = Date.parse('2025-03-03T10:00:00Z');
 
@@ -33,5 +35,15 @@ describe('suggested conditions', () => {
       details: { alternateCarriers: [{ carrier: 'FDX', transitHours: 48, onTimeRate: 0.99 }, { carrier: 'DHL', transitHours: 20, onTimeRate: 0.93, cost: 30 }, { carrier: 'ONT', transitHours: 12, onTimeRate: 0.9, cost: 20 }] },
     });
     expect(suggestConditions(x, 'reroute', NOW)!.params).toEqual({ toCarrier: 'DHL' });
+  });
+});
+
+describe('connector command body', () => {
+  it('never names the warehouse that ran short as the reallocation source', () => {
+    const x = makeException({ type: 'backorder', warehouse: 'DC-EAST', sku: 'SKU-1' });
+    expect(commandBody(findAction('backorder', 'reallocate')!, x, 'k', {})).not.toHaveProperty('warehouse');
+    expect(commandBody(findAction('backorder', 'reallocate')!, x, 'k', { warehouse: 'DC-WEST' })).toMatchObject({ kind: 'reallocate', warehouse: 'DC-WEST', sku: 'SKU-1', orderId: x.orderIds[0] });
+    const sync = makeException({ type: 'inventory_sync_divergence', warehouse: 'DC-EAST', sku: 'SKU-1' });
+    expect(commandBody(findAction('inventory_sync_divergence', 'resync_inventory')!, sync, 'k', {})).toMatchObject({ kind: 'resync_inventory', warehouse: 'DC-EAST' });
   });
 });

@@ -45,7 +45,9 @@ export function* openInterchange({ text, firstLine }: InterchangeText): Generato
     interchange = parser.parse(text) as X12Interchange;
   } catch (error) {
     const structural = parser.diagnostics.find((d) => /outside of|Missing/.test(d.message));
-    const detail = structural ? `line ${firstLine + structural.range.start.line}: ${structural.message}` : (error as Error).message;
+    // node-x12 gives some diagnostics no range (e.g. an ISA whose elements are shifted).
+    const line = structural?.range?.start?.line;
+    const detail = structural ? `${line !== undefined ? `line ${firstLine + line}: ` : ''}${structural.message}` : (error as Error).message;
     yield err(isaWhere, `cannot be parsed: ${detail.replace('X12 Standard: ', '').replace(/\.$/, '')}; interchange skipped`);
     return;
   }

@@ -12,17 +12,19 @@ SELECT
   exception_id,
   s.1 AS type, s.2 AS status, s.3 AS severity, s.4 AS team, s.5 AS customer_tier,
   s.6 AS warehouse, s.7 AS carrier, s.8 AS interface,
-  s.9 AS resolved_at, s.10 AS resolution_reason, s.11 AS order_ids, s.12 AS revenue_at_risk,
-  s.13 AS details, s.14 AS updated_at, s.15 AS evidence,
+  s.9 AS resolved_at, s.10 AS resolution_reason, s.11 AS revenue_at_risk, s.12 AS updated_at,
+  heavy.1 AS order_ids, heavy.2 AS details, heavy.3 AS evidence,
   detected_at, acknowledged_at, manual_actions,
-  coalesce(s.9, s.14) AS closed_at
+  coalesce(s.9, s.12) AS closed_at
 FROM
 (
   SELECT
     exception_id,
-    -- a tuple keeps NULLs (argMax skips rows whose argument is NULL)
+    -- tuples keep NULLs (argMax skips rows whose argument is NULL); the heavy fields have
+    -- their own tuple so that queries which do not use them never aggregate them
     argMax(tuple(type, status, severity, team, customer_tier, warehouse, carrier, interface,
-                 resolved_at, resolution_reason, order_ids, revenue_at_risk, details, updated_at, evidence), version) AS s,
+                 resolved_at, resolution_reason, revenue_at_risk, updated_at), version) AS s,
+    argMax(tuple(order_ids, details, evidence), version) AS heavy,
     min(detected_at) AS detected_at,
     min(acknowledged_at) AS acknowledged_at,
     countIf(${MANUAL_ACTOR}) AS manual_actions

@@ -37,14 +37,20 @@ export type OrderKpiRow = {
 
 const FROM = `{from:DateTime64(3, 'UTC')}`;
 const TO = `{to:DateTime64(3, 'UTC')}`;
+/** The default of first_ship in sql/032: no shipment yet. */
+const NOT_SHIPPED = `toDateTime64('2299-12-31 00:00:00', 3, 'UTC')`;
+
+// Only orders with a moment (created, due, shipped, delivered) in the window can count.
+const RELEVANT = `(SELECT DISTINCT order_id FROM order_moments WHERE at >= ${FROM} AND at < ${TO})`;
 
 const query = (group: string) => `
 WITH
+relevant AS ${RELEVANT},
 ex AS (
   SELECT order_id, groupUniqArray(type) AS ex_types, groupUniqArray(team) AS ex_teams
   FROM exceptions_current FINAL
   ARRAY JOIN order_ids AS order_id
-  WHERE NOT (status = 'dismissed' AND resolution_reason = 'false_positive')
+  WHERE NOT (status = 'dismissed' AND resolution_reason = 'false_positive') AND order_id IN relevant
   GROUP BY order_id
 ),
 lines AS (
@@ -62,8 +68,9 @@ lines AS (
   FROM
   (
     SELECT order_id, line_id, max(ordered_qty) AS ordered_qty, max(backordered) AS backordered,
-           sum(shipped_qty) AS shipped_qty, min(first_ship_at) AS first_ship_at, argMinMerge(first_ship_qty) AS first_qty
+           sum(shipped_qty) AS shipped_qty, min(first_ship) AS fs, if(fs.1 = ${NOT_SHIPPED}, NULL, fs.1) AS first_ship_at, fs.2 AS first_qty
     FROM order_line_facts
+    WHERE order_id IN relevant
     GROUP BY order_id, line_id
     HAVING ordered_qty > 0
   )
@@ -73,9 +80,10 @@ orders AS (
   SELECT
     order_id, min(created_at) AS created_at, min(due_at) AS due_at, max(customer_tier) AS customer_tier,
     max(warehouse) AS warehouse, max(order_value) AS order_value, min(cancelled_at) AS cancelled_at,
-    min(first_ship_at) AS first_ship_at, argMinMerge(first_carrier) AS carrier, max(delivered_at) AS delivered_at,
+    min(first_ship) AS fs, if(fs.1 = ${NOT_SHIPPED}, NULL, fs.1) AS first_ship_at, fs.2 AS carrier, max(delivered_at) AS delivered_at,
     min(invoiced_at) AS invoiced_at, sum(invoiced_amount) AS invoiced_amount, max(invoiced_has_amount) AS invoiced_has_amount
   FROM order_facts
+  WHERE order_id IN relevant
   GROUP BY order_id
   HAVING created_at IS NOT NULL
 ),

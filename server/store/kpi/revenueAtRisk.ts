@@ -10,33 +10,40 @@ import { runKpiQuery, type KpiParams } from './runKpiQuery.ts';
 
 export type RevenueAtRiskRow = { g: string; revenue: number };
 
+// The snapshot is read twice (the open exceptions, and their orders to narrow the facts);
+// every other step works on the rows already joined.
 const query = (group: string) => `
 WITH
 open AS (
   SELECT ${group} AS g, exception_id, order_ids, revenue_at_risk, JSONExtract(details, 'lineIds', 'Array(String)') AS line_ids
   FROM (${EXCEPTION_SNAPSHOT})
   WHERE status NOT IN ${FINAL} AND ${EXCEPTION_FILTER}
-),
-named AS (
-  SELECT g, exception_id, order_id, line_ids FROM open ARRAY JOIN order_ids AS order_id
-),
-line_values AS (
-  SELECT order_id, line_id, max(ordered_qty) * max(unit_price) AS value
-  FROM order_line_facts
-  WHERE order_id IN (SELECT order_id FROM named)
-  GROUP BY order_id, line_id
-),
-affected AS (
-  SELECT n.g AS g, n.exception_id AS exception_id, v.order_id AS order_id, v.line_id AS line_id, v.value AS value
-  FROM named AS n INNER JOIN line_values AS v ON v.order_id = n.order_id
-  WHERE empty(n.line_ids) OR has(n.line_ids, v.line_id)
 )
-SELECT g, sum(revenue) AS revenue FROM
+SELECT g, sum(value) AS revenue FROM
 (
-  SELECT g, any(value) AS revenue FROM affected GROUP BY g, order_id, line_id
-  UNION ALL
-  SELECT g, revenue_at_risk AS revenue FROM open
-  WHERE exception_id NOT IN (SELECT exception_id FROM affected)
+  SELECT g, key, any(value) AS value FROM
+  (
+    SELECT g, exception_id,
+      arrayJoin(if(countIf(matched) = 0, [tuple(concat('exception:', exception_id), any(revenue_at_risk))],
+                   groupArrayIf(tuple(concat(order_id, '/', line_id), line_value), matched))) AS kv,
+      kv.1 AS key, kv.2 AS value
+    FROM
+    (
+      SELECT o.g AS g, o.exception_id AS exception_id, o.revenue_at_risk AS revenue_at_risk, o.order_id AS order_id,
+             v.line_id AS line_id, v.value AS line_value,
+             v.line_id != '' AND (empty(o.line_ids) OR has(o.line_ids, v.line_id)) AS matched
+      FROM (SELECT g, exception_id, revenue_at_risk, line_ids, order_id FROM open ARRAY JOIN if(empty(order_ids), [''], order_ids) AS order_id) AS o
+      LEFT JOIN
+      (
+        SELECT order_id, line_id, max(ordered_qty) * max(unit_price) AS value
+        FROM order_line_facts
+        WHERE order_id IN (SELECT arrayJoin(order_ids) FROM open)
+        GROUP BY order_id, line_id
+      ) AS v ON v.order_id = o.order_id
+    )
+    GROUP BY g, exception_id
+  )
+  GROUP BY g, key
 )
 GROUP BY g`;
 

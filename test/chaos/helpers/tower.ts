@@ -1,0 +1,92 @@
+// The server under attack runs as a CHILD process (`control-tower serve`), exactly as an
+// operator starts it: chDB allows one data directory per process, and kill -9 must hit a
+// real process, not a function in the test's own.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
+
+export type Tower = {
+  url: string;
+  port: number;
+  proc: ChildProcess;
+  /** Everything the process wrote to stdout and stderr so far. */
+  logs(): string;
+  /** Resolves with the exit code (or signal name) once the process is gone. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  kill(signal: NodeJS.Signals): void;
+  /** Resident set size of the process in bytes, read from /proc. */
+  rssBytes(): number;
+};
+
+export function tempDataDir(prefix = 'ct-chaos-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A port that was free a moment ago (the OS picks it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolveP, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolveP(port));
+    });
+  });
+}
+
+export type SpawnOptions = { dataDir: string; port: number; env?: Record<string, string>; args?: string[]; readyTimeoutMs?: number };
+
+export async function spawnTower(opts: SpawnOptions): Promise<Tower> {
+  const args = ['bin/control-tower.js', 'serve', '--data', opts.dataDir, '--port', String(opts.port), '--host', '127.0.0.1', '--no-demo', '--log-level', 'info', ...(opts.args ?? [])];
+  const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A failed assertion must not leave a tower running (and holding its data dir) behind.
+  const killOnExit = () => proc.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  let output = '';
+  proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => proc.once('exit', (code, signal) => r({ code, signal })));
+  let gone = false;
+  void exited.then(() => {
+    gone = true;
+    process.off('exit', killOnExit);
+  });
+  const url = `http://127.0.0.1:${opts.port}`;
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
+  for (;;) {
+    if (gone) throw new Error(`tower exited before it was ready:\n${output}`);
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error(`tower not ready in time:\n${output}`);
+    }
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    await sleep(50);
+  }
+  return {
+    url,
+    port: opts.port,
+    proc,
+    logs: () => output,
+    exited,
+    kill: (signal) => {
+      if (!gone) proc.kill(signal);
+    },
+    rssBytes: () => readRss(proc.pid!),
+  };
+}
+
+export function readRss(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return kb * 1024;
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
