@@ -13,15 +13,11 @@ import { rebuildDetectorState } from '../detect/rebuild.ts';
 import { ExceptionBook } from '../exceptions/book.ts';
 import { fromExceptionRow } from '../exceptions/exceptionRow.ts';
 import type { EventSink } from '../ingest/importRun.ts';
-import { IngestPipeline } from '../pipeline/pipeline.ts';
+import type { IngestPipeline } from '../pipeline/pipeline.ts';
+import { createStoredPipeline, openIngestStore } from '../pipeline/storedPipeline.ts';
 import { appendExceptionVersions } from '../store/appendExceptionVersions.ts';
-import { openStore, type Store } from '../store/client.ts';
-import { toEventRow } from '../store/eventRow.ts';
-import { findStoredIds } from '../store/findStoredIds.ts';
-import { insertEvents } from '../store/insertEvents.ts';
+import type { Store } from '../store/client.ts';
 import { loadActiveExceptions } from '../store/loadActiveExceptions.ts';
-import { migrate } from '../store/migrate.ts';
-import { applyRetention } from '../store/retention.ts';
 import { parseRoutingRules } from '../triage/routing.ts';
 import { createTriage } from '../triage/triage.ts';
 
@@ -34,23 +30,8 @@ export type EmbeddedSink = EventSink & {
 };
 
 export async function openEmbeddedSink(config: Config, now: () => number = Date.now): Promise<EmbeddedSink> {
-  const store = await openStore(config);
-  try {
-    await migrate(store.client);
-    await applyRetention(store.client, config);
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
-  const pipeline = new IngestPipeline(
-    { maxRows: config.batchMaxRows, maxWaitMs: config.batchMaxWaitMs, maxQueueEvents: config.maxQueueEvents },
-    {
-      lookup: (ids) => findStoredIds(store.client, ids, config.dedupeWindowHours),
-      // Retention counts from ingested_at (the clock), never from the event time: history stays.
-      insert: (events) => insertEvents(store.client, events.map((event) => toEventRow(event, new Date(now()).toISOString()))),
-      now,
-    },
-  );
+  const store = await openIngestStore(config);
+  const pipeline = createStoredPipeline(store, config, { now });
   const watch = config.detection ? await startDetection(config, store, pipeline).catch(async (error) => {
     await pipeline.drain();
     await store.close();
