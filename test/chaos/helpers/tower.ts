@@ -9,6 +9,11 @@ import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 
+/** Producer key and admin password every chaos tower is started with. */
+export const CHAOS_INGEST_KEY = 'chaos-ingest-key-0123456789abcdef';
+export const CHAOS_ADMIN_PASSWORD = 'chaos-admin-password';
+export const ingestAuth = { authorization: `Bearer ${CHAOS_INGEST_KEY}` };
+
 export type Tower = {
   url: string;
   port: number;
@@ -42,7 +47,7 @@ export type SpawnOptions = { dataDir: string; port: number; env?: Record<string,
 
 export async function spawnTower(opts: SpawnOptions): Promise<Tower> {
   const args = ['bin/control-tower.js', 'serve', '--data', opts.dataDir, '--port', String(opts.port), '--host', '127.0.0.1', '--no-demo', '--log-level', 'info', ...(opts.args ?? [])];
-  const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, CONTROL_TOWER_INGEST_KEYS: CHAOS_INGEST_KEY, CONTROL_TOWER_ADMIN_PASSWORD: CHAOS_ADMIN_PASSWORD, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   // A failed assertion must not leave a tower running (and holding its data dir) behind.
   const killOnExit = () => proc.kill('SIGKILL');
   process.once('exit', killOnExit);
