@@ -6,7 +6,7 @@
 //   --rate N skips the capacity probe and offers N events/s.
 import { rmSync } from 'node:fs';
 import { Producer, makeEvents } from '../test/chaos/helpers/producer.ts';
-import { freePort, sleep, spawnTower, tempDataDir, type Tower } from '../test/chaos/helpers/tower.ts';
+import { freePort, ingestAuth, sleep, spawnTower, tempDataDir, type Tower } from '../test/chaos/helpers/tower.ts';
 import { auditEvents } from '../test/chaos/helpers/verifyStore.ts';
 import { flag, fmt, machine, percentile } from './lib/stats.ts';
 
@@ -44,7 +44,7 @@ async function pacedLoad(tower: Tower, rate: number, ms: number, latencies: numb
     const send = (async () => {
       for (;;) {
         const t = performance.now();
-        const res = await fetch(`${tower.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body }).catch(() => undefined);
+        const res = await fetch(`${tower.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', ...ingestAuth }, body }).catch(() => undefined);
         await res?.text();
         const key = String(res?.status ?? 'error');
         counts[key] = (counts[key] ?? 0) + 1;

@@ -5,14 +5,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import { Producer } from './helpers/producer.ts';
 import { freePort, sleep, spawnTower, tempDataDir, type Tower } from './helpers/tower.ts';
-import { auditEvents } from './helpers/verifyStore.ts';
+import { auditEvents, auditExceptions, type ExceptionAudit } from './helpers/verifyStore.ts';
 
 const CYCLES = Number(process.env.CHAOS_CYCLES ?? 20);
 const dataDir = tempDataDir();
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+let exceptionsAfterRun: ExceptionAudit | undefined;
 
 describe('crash: kill -9 while producers stream', () => {
-  it(`loses no acknowledged event and stores none twice across ${CYCLES} kill -9 cycles`, async () => {
+  it(`loses no acknowledged event and stores none twice across ${CYCLES} kill -9 cycles`, { timeout: CYCLES * 20_000 + 120_000 }, async () => {
     const port = await freePort();
     const url = () => `http://127.0.0.1:${port}`;
     const producers = [1, 2, 3].map((n) => new Producer({ runId: `crash${n}`, url, batchSize: 150 + n * 50, maxRetryWaitMs: 200, requestTimeoutMs: 20_000 }).start());
@@ -39,12 +40,14 @@ describe('crash: kill -9 while producers stream', () => {
     countRepairs(tower);
 
     const audit = await auditEvents(dataDir);
+    const exceptions = await auditExceptions(dataDir);
+    exceptionsAfterRun = exceptions;
     const acked = new Set(producers.flatMap((p) => [...p.acked]));
     const sent = new Set(producers.flatMap((p) => [...p.sent]));
     const lost = [...acked].filter((id) => !audit.ids.has(id));
     const invented = [...audit.ids].filter((id) => !sent.has(id));
     console.log(
-      JSON.stringify({ cycles: CYCLES, tornInsertsRepaired: repairs, ackedEvents: acked.size, storedRows: audit.rows, lost: lost.length, duplicated: audit.duplicated.length, ackedPerLife: killedAt, statuses: producers.map((p) => p.stats.statuses) }),
+      JSON.stringify({ cycles: CYCLES, tornInsertsRepaired: repairs, ackedEvents: acked.size, storedRows: audit.rows, lost: lost.length, duplicated: audit.duplicated.length, ackedPerLife: killedAt, exceptions: { count: exceptions.exceptions, versions: exceptions.logRows, twice: exceptions.versionsTwice.length, twiceSample: exceptions.versionsTwice.slice(0, 4), gaps: exceptions.gaps.length, stale: exceptions.staleCurrent.length }, statuses: producers.map((p) => p.stats.statuses) }),
     );
     expect(lost).toEqual([]);
     expect(audit.duplicated).toEqual([]);
@@ -53,7 +56,21 @@ describe('crash: kill -9 while producers stream', () => {
     // Every sent event was finally acknowledged, so "stored exactly once" covers all of them.
     expect(acked.size).toBe(sent.size);
     expect(audit.rows).toBe(acked.size);
+    // Exception state survived the crashes consistently: versions 1..n in order, current = latest.
+    expect(exceptions.exceptions).toBeGreaterThan(0);
+    expect(exceptions.gaps).toEqual([]);
+    expect(exceptions.staleCurrent).toEqual([]);
     // The run must really have crashed the tower while it was taking traffic.
     expect(killedAt.filter((n) => n > 0).length).toBeGreaterThan(CYCLES / 2);
+  });
+
+  // KNOWN BUG (open, reported in RELIABILITY.md): on a restart the detectors replay stored
+  // events, but the book restores only ACTIVE exceptions, so an exception that was opened and
+  // resolved before the restart is opened (v1) and resolved (v2) again under the same id:
+  // exception_log holds each of those versions twice. `it.fails` keeps the evidence in CI;
+  // turn it into `it` when restore covers closed exceptions of the replay window.
+  it.fails('commits no exception version twice across restarts', () => {
+    expect(exceptionsAfterRun).toBeDefined();
+    expect(exceptionsAfterRun!.versionsTwice).toEqual([]);
   });
 });

@@ -22,7 +22,7 @@ const edit = fc.oneof(
   fc.record({ kind: fc.constant('cell' as const), row: fc.nat(), col: fc.nat(), value: cellValue }),
   fc.record({ kind: fc.constant('dropCell' as const), row: fc.nat(), col: fc.nat() }),
   fc.record({ kind: fc.constant('addCell' as const), row: fc.nat(), value: cellValue }),
-  fc.record({ kind: fc.constant('repeat' as const), row: fc.nat(), times: fc.integer({ min: 1, max: 500 }) }),
+  fc.record({ kind: fc.constant('repeat' as const), row: fc.nat(), times: fc.integer({ min: 1, max: 60 }) }),
   fc.record({ kind: fc.constant('rawLine' as const), row: fc.nat(), value: hostileString }),
 );
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import type { RunningServer } from '../../server/server.ts';
-import { startTestServer } from '../helpers/testServer.ts';
+import { startTestServer, TEST_INGEST_KEY } from '../helpers/testServer.ts';
 import { hostileString } from './helpers/hostile.ts';
 import { REPO_ROOT } from './helpers/tower.ts';
 
@@ -72,7 +72,7 @@ describe('fuzz: POST /api/v1/edi', () => {
       fc.asyncProperty(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 3 }), async (i, ms) => {
         const body = mutate(freshSample(i), ms);
         const before = await storedCount();
-        const res = await fetch(`${server.url}/api/v1/edi`, { method: 'POST', headers: { 'content-type': 'application/edi-x12' }, body });
+        const res = await fetch(`${server.url}/api/v1/edi`, { method: 'POST', headers: { 'content-type': 'application/edi-x12', authorization: `Bearer ${TEST_INGEST_KEY}` }, body });
         const json = (await res.json()) as any;
         tally[res.status] = (tally[res.status] ?? 0) + 1;
         expect(res.status, JSON.stringify(json).slice(0, 300)).toBeLessThan(500);
@@ -99,7 +99,7 @@ describe('fuzz: POST /api/v1/edi', () => {
     const before = await storedCount();
     await fc.assert(
       fc.asyncProperty(fc.oneof(hostileString, fc.uint8Array({ minLength: 1, maxLength: 3000 }).map((b) => Buffer.from(b).toString('latin1')), fc.constant('ISA*00*'.repeat(5000))), async (body) => {
-        const res = await fetch(`${server.url}/api/v1/edi`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+        const res = await fetch(`${server.url}/api/v1/edi`, { method: 'POST', headers: { 'content-type': 'text/plain', authorization: `Bearer ${TEST_INGEST_KEY}` }, body });
         tally[res.status] = (tally[res.status] ?? 0) + 1;
         expect(res.status).toBeGreaterThanOrEqual(400);
         expect(res.status).toBeLessThan(500);

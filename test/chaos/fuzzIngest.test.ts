@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { RunningServer } from '../../server/server.ts';
-import { startTestServer } from '../helpers/testServer.ts';
+import { startTestServer, TEST_INGEST_KEY } from '../helpers/testServer.ts';
 import { EVENT_TYPES, type CtEvent } from '../../server/events/schema.ts';
 import { sampleEvent } from '../fixtures/events.ts';
 import { hostileJsonValue, hostileString, PROTO_KEYS } from './helpers/hostile.ts';
@@ -25,7 +25,7 @@ afterAll(async () => {
 
 async function post(body: string | Uint8Array, contentType: string) {
   const payload = typeof body === 'string' ? body : new Uint8Array(body);
-  const res = await fetch(`${server.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': contentType }, body: payload as BodyInit });
+  const res = await fetch(`${server.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': contentType, authorization: `Bearer ${TEST_INGEST_KEY}` }, body: payload as BodyInit });
   const text = await res.text();
   tally[res.status] = (tally[res.status] ?? 0) + 1;
   let json: any;

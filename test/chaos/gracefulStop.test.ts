@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import { Producer } from './helpers/producer.ts';
-import { freePort, sleep, spawnTower, tempDataDir } from './helpers/tower.ts';
+import { freePort, ingestAuth, sleep, spawnTower, tempDataDir } from './helpers/tower.ts';
 import { auditEvents } from './helpers/verifyStore.ts';
 
 const dataDir = tempDataDir();
@@ -22,7 +22,7 @@ describe('graceful stop: SIGTERM while producers stream', () => {
     const probe = (async () => {
       while (probing) {
         try {
-          const res = await fetch(`${tower.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id":"probe"}' });
+          const res = await fetch(`${tower.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...ingestAuth }, body: '{"id":"probe"}' });
           const body = (await res.json()) as { error?: { code: string } };
           probeAnswers.push({ status: res.status, retryAfter: res.headers.get('retry-after'), code: body.error?.code });
         } catch {

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { rmSync } from 'node:fs';
 import fc from 'fast-check';
-import { freePort, REPO_ROOT, spawnTower, tempDataDir, type Tower } from './helpers/tower.ts';
+import { CHAOS_INGEST_KEY, freePort, REPO_ROOT, spawnTower, tempDataDir, type Tower } from './helpers/tower.ts';
 import { hostileString, PROTO_KEYS, SQL_INJECTIONS } from './helpers/hostile.ts';
 
 const RUNS = Number(process.env.CHAOS_FUZZ_RUNS ?? 250);
@@ -14,6 +14,7 @@ const ADMIN_SECRET = 'adm1n-S3cret-that-must-never-be-logged';
 const CH_SECRET = 'ch-S3cret-that-must-never-be-logged';
 const dataDir = tempDataDir();
 let tower: Tower;
+let adminToken = '';
 
 beforeAll(async () => {
   tower = await spawnTower({
@@ -22,6 +23,9 @@ beforeAll(async () => {
     args: ['--log-level', 'trace'],
     env: { CONTROL_TOWER_ADMIN_PASSWORD: ADMIN_SECRET, CLICKHOUSE_PASSWORD: CH_SECRET, CLICKHOUSE_USER: 'tower' },
   });
+  const login = await fetch(`${tower.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_SECRET }) });
+  expect(login.status).toBe(200);
+  adminToken = ((await login.json()) as { token: string }).token;
 });
 afterAll(async () => {
   tower?.kill('SIGKILL');
@@ -66,7 +70,8 @@ const enc = (s: string) => {
 
 describe('fuzz: every route with hostile requests', () => {
   it('answers each with a non-5xx status and never serves a file from outside the web app', async () => {
-    const routes = ['/', '/healthz', '/readyz', '/metrics', '/api/v1/events', '/api/v1/exceptions', '/socket.io/', '/assets/x.js', '/index.html'];
+    const api = ['/events', '/edi', '/exceptions', '/exceptions/EX-1', '/exceptions/EX-1/recommendations', '/exceptions/EX-1/actions', '/exceptions/EX-1/transitions', '/approvals', '/approvals/1/approve', '/approvals/1/reject', '/audit', '/users', '/users/1', '/api-keys', '/api-keys/1/revoke', '/auth/me', '/auth/login', '/auth/logout', '/auth/password', '/detectors/config', '/detectors/state', '/kpis', '/kpis/series', '/integrations', '/connectors/dead-letters', '/connectors/dead-letters/1/replay'];
+    const routes = ['/', '/healthz', '/readyz', '/metrics', '/socket.io/', '/assets/x.js', '/index.html', ...api.map((r) => `/api/v1${r}`)];
     const traversal = ['/../../../../etc/passwd', '/..%2f..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/etc/passwd', '/assets/..%5c..%5c..%5cetc%5cpasswd', '/%00', '/%E0%A4%A', '/' + 'a'.repeat(10_000), '//etc/passwd', '/api/v1/../../etc/passwd'];
     const path = fc.oneof(
       fc.constantFrom(...routes, ...traversal),
@@ -74,18 +79,27 @@ describe('fuzz: every route with hostile requests', () => {
       fc.tuple(fc.constantFrom('/api/v1/', '/'), fc.constantFrom(...SQL_INJECTIONS, ...PROTO_KEYS)).map(([p, s]) => p + enc(s)),
     );
     const method = fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD');
+    // Who knocks: nobody, the admin (so handlers run deep), a producer key, garbage.
+    const who = fc.constantFrom('none', 'admin', 'ingest', 'garbage');
+    const credentials = (w: string): Record<string, string> =>
+      w === 'admin' ? { authorization: `Bearer ${adminToken}` } : w === 'ingest' ? { authorization: `Bearer ${CHAOS_INGEST_KEY}` } : w === 'garbage' ? { authorization: 'Bearer x.y.z', cookie: 'ct_session=forged' } : {};
     const body = fc.oneof(fc.constant(undefined), hostileString.map((s) => JSON.stringify({ __proto__: { polluted: s }, constructor: { prototype: { polluted: s } } })), fc.uint8Array({ maxLength: 512 }));
     const contentType = fc.constantFrom('application/json', 'application/x-ndjson', 'text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded');
     const tally: Record<string, number> = {};
     await fc.assert(
-      fc.asyncProperty(path, method, body, contentType, async (p, m, b, ct) => {
+      fc.asyncProperty(path, method, body, contentType, who, async (p, m, b, ct, w) => {
         const withBody = b !== undefined && m !== 'GET' && m !== 'HEAD';
-        const res = await fetch(`${tower.url}${p}`, { method: m, headers: { 'content-type': ct }, body: withBody ? (typeof b === 'string' ? b : (new Uint8Array(b!) as BodyInit)) : undefined, redirect: 'manual' });
+        // Never sign the admin out or change the password mid-run: the fuzz would lose its depth.
+        if (w === 'admin' && /\/auth\/(logout|password)/.test(p)) return;
+        const res = await fetch(`${tower.url}${p}`, { method: m, headers: { 'content-type': ct, ...credentials(w) }, body: withBody ? (typeof b === 'string' ? b : (new Uint8Array(b!) as BodyInit)) : undefined, redirect: 'manual' });
         const text = await res.text();
         tally[res.status] = (tally[res.status] ?? 0) + 1;
         expect(res.status, `${m} ${p.slice(0, 120)} → ${text.slice(0, 200)}`).toBeLessThan(500);
         expect(text).not.toMatch(/root:.*:0:0:/);
         if (p.startsWith('/api/') && res.status >= 400 && m !== 'HEAD') expect(JSON.parse(text).error.message).toMatch(/\S/);
+        // Nothing but sign-in is open to a caller without valid credentials.
+        // (Express answers OPTIONS itself with the Allow list, no data: not an access.)
+        if ((w === 'none' || w === 'garbage') && m !== 'OPTIONS' && p.startsWith('/api/v1/') && !p.startsWith('/api/v1/auth/login') && res.status < 400) throw new Error(`${m} ${p} answered ${res.status} without credentials`);
       }),
       { numRuns: RUNS },
     );
@@ -99,6 +113,8 @@ describe('secrets never logged', () => {
     // Give it things to log: bad requests, a stop.
     await fetch(`${tower.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id":' });
     await fetch(`${tower.url}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_SECRET}` }, body: '[]' });
+    await fetch(`${tower.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: `${ADMIN_SECRET}x` }) });
+    await fetch(`${tower.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: ADMIN_SECRET, password: ADMIN_SECRET }) });
     tower.kill('SIGTERM');
     await tower.exited;
     const logs = tower.logs();

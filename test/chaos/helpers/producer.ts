@@ -3,7 +3,7 @@
 // failure — refused connection, reset, 429, 503 — honouring Retry-After.
 import { EVENT_TYPES, type CtEvent } from '../../../server/events/schema.ts';
 import { sampleEvent } from '../../fixtures/events.ts';
-import { sleep } from './tower.ts';
+import { ingestAuth, sleep } from './tower.ts';
 
 export type ProducerStats = { batches: number; acked: number; statuses: Record<string, number>; retryAfterMissing: number };
 
@@ -82,7 +82,7 @@ export class Producer {
       try {
         const res = await fetch(`${this.opts.url()}/api/v1/events`, {
           method: 'POST',
-          headers: { 'content-type': 'application/x-ndjson' },
+          headers: { 'content-type': 'application/x-ndjson', ...ingestAuth },
           body,
           signal: AbortSignal.timeout(this.opts.requestTimeoutMs ?? 60_000),
         });

@@ -9,6 +9,11 @@ import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 
+/** Producer key and admin password every chaos tower is started with. */
+export const CHAOS_INGEST_KEY = 'chaos-ingest-key-0123456789abcdef';
+export const CHAOS_ADMIN_PASSWORD = 'chaos-admin-password';
+export const ingestAuth = { authorization: `Bearer ${CHAOS_INGEST_KEY}` };
+
 export type Tower = {
   url: string;
   port: number;
@@ -38,14 +43,25 @@ export async function freePort(): Promise<number> {
   });
 }
 
+// A failed assertion or a timed-out test must not leave a tower running (and holding its
+// data dir) behind. 'exit' does not fire when vitest ends a worker with a signal: cover those.
+const liveTowers = new Set<ChildProcess>();
+let hooked = false;
+function killWithThisProcess(proc: ChildProcess): void {
+  liveTowers.add(proc);
+  if (hooked) return;
+  hooked = true;
+  const killAll = () => liveTowers.forEach((p) => p.kill('SIGKILL'));
+  process.once('exit', killAll);
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => (killAll(), process.exit(1)));
+}
+
 export type SpawnOptions = { dataDir: string; port: number; env?: Record<string, string>; args?: string[]; readyTimeoutMs?: number };
 
 export async function spawnTower(opts: SpawnOptions): Promise<Tower> {
   const args = ['bin/control-tower.js', 'serve', '--data', opts.dataDir, '--port', String(opts.port), '--host', '127.0.0.1', '--no-demo', '--log-level', 'info', ...(opts.args ?? [])];
-  const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  // A failed assertion must not leave a tower running (and holding its data dir) behind.
-  const killOnExit = () => proc.kill('SIGKILL');
-  process.once('exit', killOnExit);
+  const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, CONTROL_TOWER_INGEST_KEYS: CHAOS_INGEST_KEY, CONTROL_TOWER_ADMIN_PASSWORD: CHAOS_ADMIN_PASSWORD, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  killWithThisProcess(proc);
   let output = '';
   proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -53,7 +69,7 @@ export async function spawnTower(opts: SpawnOptions): Promise<Tower> {
   let gone = false;
   void exited.then(() => {
     gone = true;
-    process.off('exit', killOnExit);
+    liveTowers.delete(proc);
   });
   const url = `http://127.0.0.1:${opts.port}`;
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);

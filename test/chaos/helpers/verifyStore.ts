@@ -23,3 +23,39 @@ export async function auditEvents(dataDir: string): Promise<StoreAudit> {
     await store.close();
   }
 }
+
+export type ExceptionAudit = {
+  exceptions: number;
+  logRows: number;
+  /** (exception, version) written more than once: a commit applied twice. */
+  versionsTwice: { id: string; version: number; statuses: string[] }[];
+  /** Exceptions whose versions are not 1..n without gaps. */
+  gaps: string[];
+  /** Exceptions whose current row is not their latest logged version. */
+  staleCurrent: string[];
+};
+
+/** Exception state consistency: every version committed once, in order, and current = latest. */
+export async function auditExceptions(dataDir: string): Promise<ExceptionAudit> {
+  const store = await openStore(loadConfig({}, { dataDir, logLevel: 'silent' }));
+  const rows = async <T>(query: string) => (await store.client.query({ query, format: 'JSONEachRow' })).json<T>();
+  try {
+    const [totals] = await rows<{ ids: string; n: string }>('SELECT uniqExact(exception_id) AS ids, count() AS n FROM exception_log');
+    const versionsTwice = await rows<{ id: string; version: number; statuses: string[] }>('SELECT exception_id AS id, version, groupArray(status) AS statuses FROM exception_log GROUP BY id, version HAVING count() > 1 ORDER BY id, version LIMIT 100');
+    const gaps = await rows<{ id: string }>('SELECT exception_id AS id FROM exception_log GROUP BY id HAVING max(version) != uniqExact(version) OR min(version) != 1 LIMIT 100');
+    const staleCurrent = await rows<{ id: string }>(
+      `SELECT l.id AS id FROM (SELECT exception_id AS id, max(version) AS v FROM exception_log GROUP BY id) AS l
+       LEFT JOIN (SELECT exception_id AS id, version AS v FROM exceptions_current FINAL) AS c ON l.id = c.id
+       WHERE c.v != l.v LIMIT 100`,
+    );
+    return {
+      exceptions: Number(totals.ids),
+      logRows: Number(totals.n),
+      versionsTwice: versionsTwice.map((r) => ({ id: r.id, version: Number(r.version), statuses: r.statuses })),
+      gaps: gaps.map((r) => r.id),
+      staleCurrent: staleCurrent.map((r) => r.id),
+    };
+  } finally {
+    await store.close();
+  }
+}
