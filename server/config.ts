@@ -35,6 +35,10 @@ export const configSchema = z.object({
   /** Longest a dashboard/report query may run, so it never holds up ingest for long. */
   maxQuerySeconds: intFrom('max query seconds', 1, 3600).default(10),
   demo: bool.default(false),
+  /** Origins (besides the server's own) whose pages may open the live socket, comma-separated. */
+  allowedOrigins: z
+    .preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(z.url({ error: 'each CONTROL_TOWER_ALLOWED_ORIGINS entry must be an origin like https://tower.example.com' })))
+    .default([]),
   /** Run the detectors on stored events (off only to measure the pipeline without them). */
   detection: bool.default(true),
   /** Simulated seconds per real second in demo mode. */
@@ -102,6 +106,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   CONTROL_TOWER_MAX_MEMORY_USAGE: 'maxMemoryUsageBytes',
   CONTROL_TOWER_DEMO: 'demo',
   CONTROL_TOWER_DETECTION: 'detection',
+  CONTROL_TOWER_ALLOWED_ORIGINS: 'allowedOrigins',
   CONTROL_TOWER_DEMO_SPEED: 'demoSpeed',
   CONTROL_TOWER_DEMO_BACKFILL_DAYS: 'demoBackfillDays',
   CONTROL_TOWER_DEMO_LINES_PER_DAY: 'demoLinesPerDay',

@@ -130,7 +130,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     web: webAppRouter(config.webDir),
   });
   const http = createServer(app);
-  const hub = startLiveHub(http, { stats, logger });
+  const hub = startLiveHub(http, { stats, logger, auth, allowedOrigins: config.allowedOrigins });
   const exceptionFeed = startExceptionFeed({ io: hub.io, book, now, scheduler: deps.scheduler });
   const kpiFeed = startKpiFeed({
     io: hub.io,
