@@ -112,6 +112,8 @@ export interface SimContext {
   signatures: Map<string, Map<string, number>>;
   carrierOutages: Map<string, { fault: Fault; until: number }>;
   interfaceBursts: Map<string, { fault: Fault; until: number; failShare: number }>;
+  /** End of the latest failure burst or retry storm per interface. */
+  interfaceFaultUntil: Map<string, number>;
   carrierOverride: Map<string, { to: number; until: number }>;
   counters: Record<string, number>;
   /** Id of the next emitted event; swapped while answering a command so generated ids never shift. */
@@ -140,6 +142,7 @@ export function createContext(config: SimConfig, world: World, rng: Rng): SimCon
     signatures: new Map(),
     carrierOutages: new Map(),
     interfaceBursts: new Map(),
+    interfaceFaultUntil: new Map(),
     carrierOverride: new Map(),
     counters: {},
     newId: () => `sim-${config.seed}-${(eventCounter++).toString(36)}`,

@@ -77,12 +77,25 @@ export function sendMessage(ctx: SimContext, name: InterfaceName, keys: MessageK
   }
 }
 
+/**
+ * Two failure episodes on one interface that overlap or follow within this quiet time are one
+ * incident to anyone watching the telemetry (and to the detector), so the twin does not start a
+ * second one: its ground truth stays one fault per incident a person could tell apart.
+ */
+const INTERFACE_QUIET_MS = 30 * MINUTE;
+
+function interfaceStillTroubled(ctx: SimContext, name: string): boolean {
+  const until = ctx.interfaceFaultUntil.get(name);
+  return until !== undefined && ctx.now < until + INTERFACE_QUIET_MS;
+}
+
 /** Starts a failure burst on one interface: a share of its messages fail for several minutes. */
 export function startInterfaceBurst(ctx: SimContext): void {
   const weights = ['erp_order_api', 'middleware_bus', 'tms_api', 'edi_850_inbound', 'ecom_api', 'wms_inventory_sync'] as const;
   const name = ctx.rng.pick(weights);
-  if (ctx.interfaceBursts.has(name) && ctx.now < ctx.interfaceBursts.get(name)!.until) return;
+  if (interfaceStillTroubled(ctx, name)) return;
   const duration = ctx.rng.between(5, 20) * MINUTE;
+  ctx.interfaceFaultUntil.set(name, ctx.now + duration);
   const fault = ctx.ledger.open('integration_failure', 'failure_burst', ctx.now, { interface: name }, { injected: true });
   fault.endTs = ctx.now + duration;
   ctx.interfaceBursts.set(name, { fault, until: ctx.now + duration, failShare: ctx.rng.between(0.5, 0.9) });
@@ -92,8 +105,10 @@ export function startInterfaceBurst(ctx: SimContext): void {
 /** A retry storm: a few poison messages retried every few seconds until dead-lettered. */
 export function startRetryStorm(ctx: SimContext): void {
   const name = ctx.rng.pick(['middleware_bus', 'erp_order_api', 'tms_api', 'wms_inventory_sync'] as const);
+  if (interfaceStillTroubled(ctx, name)) return;
   const duration = ctx.rng.between(5, 15) * MINUTE;
   const until = ctx.now + duration;
+  ctx.interfaceFaultUntil.set(name, until);
   const fault = ctx.ledger.open('integration_failure', 'retry_storm', ctx.now, { interface: name }, { injected: true });
   fault.endTs = until;
   const spec = INTERFACES[name];
