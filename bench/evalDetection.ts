@@ -209,7 +209,19 @@ async function main(): Promise<void> {
   }
   console.log(`\ndetector throughput: ${throughput} events/s over ${events} events (all eleven detectors + engine, one core)`);
   const last = results[0]?.stateByDay;
-  if (last?.length) console.log(`state sizes by day (seed ${results[0].seed} ×${results[0].scale}):`, JSON.stringify(last.map((d) => Object.values(d).reduce((a, b) => a + b, 0))));
+  if (last?.length) {
+    console.log(`state sizes by day (seed ${results[0].seed} ×${results[0].scale}):`, JSON.stringify(last.map((d) => Object.values(d).reduce((a, b) => a + b, 0))));
+    // Where the growth is: keyed state that still grows on the last day has not reached its lifetime or cap.
+    const first = last[0];
+    const end = last[last.length - 1];
+    const before = last[last.length - 2] ?? first;
+    const growing = Object.keys(end)
+      .map((k) => ({ k, day1: first[k] ?? 0, last: end[k], lastDayGrowth: end[k] - (before[k] ?? 0) }))
+      .filter((g) => g.lastDayGrowth > 0)
+      .sort((a, b) => b.lastDayGrowth - a.lastDayGrowth)
+      .slice(0, 6);
+    console.log('still growing on the last day:', JSON.stringify(growing));
+  }
   if (o.verbose) for (const r of results) console.log(`\nseed ${r.seed} ×${r.scale}\nFP:\n  ${r.examples.fp.join('\n  ')}\nFN:\n  ${r.examples.fn.join('\n  ')}`);
 }
 
