@@ -6,7 +6,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // The chaos suite (kill -9, overload, fuzz against a child process) runs on its own: npm run test:chaos.
-    exclude: ['test/chaos/**', '**/node_modules/**'],
+    // The web speed test runs alone after the rest (vitest.perf.config.ts): frame rates measured
+    // beside another test file would measure that file.
+    exclude: ['test/chaos/**', 'test/e2e/web-perf.test.ts', '**/node_modules/**'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,

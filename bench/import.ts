@@ -2,7 +2,8 @@
 // decimal commas, split date/time columns in Europe/Berlin, two items per order, a credit hold
 // every 10th order) in a temp dir and measures rows/s of parse + map + validate through
 // importCsv, with peak memory; then the same file through the embedded ingest pipeline into
-// chDB (dedupe + batched inserts), as `import --data` runs it.
+// chDB (dedupe + batched inserts + detection on event time), as `import --data` runs it; and the
+// same events as NDJSON, parse-only and through the embedded pipeline.
 // Run: npm run bench:import [-- --rows 500000]
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -14,6 +15,8 @@ import { loadConfig } from '../server/config.ts';
 import { importCsv } from '../server/ingest/csv/csvAdapter.ts';
 import { runImport } from '../server/ingest/importRun.ts';
 import { readBatches } from '../server/ingest/readBatches.ts';
+import { importNdjson } from '../server/ingest/ndjsonAdapter.ts';
+import type { ImportResult } from '../server/ingest/importResult.ts';
 import { parse } from 'csv-parse';
 import { loadMapping } from '../server/ingest/mappingFile.ts';
 
@@ -53,6 +56,9 @@ try {
   await generate(file, ROWS);
   const bytes = (await stat(file)).size;
   const mapping = await loadMapping(mappingPath);
+  // Orders with a full ship-to, so that detection sees realistic orders, not 100 % missing master data.
+  const item = mapping.csv?.records.ITEM;
+  if (item?.kind === 'event') Object.assign(item.attrs, { 'shipTo.country': { value: 'DE' }, 'shipTo.taxJurisdiction': { value: 'DE-BE' } });
   // The floor under the adapter: csv-parse alone on the same file, with the same options.
   const parseStarted = performance.now();
   let parsedRows = 0;
@@ -81,13 +87,43 @@ try {
   console.log(`  CPU time ${cpuSeconds.toFixed(2)} s → ${Math.round(ROWS / cpuSeconds).toLocaleString('en')} rows per CPU-second (load average ${loadavg()[0].toFixed(2)} on ${cpus().length} cores)`);
   console.log(`  peak RSS ${(peakRss / 1e6).toFixed(0)} MB`);
 
-  const sink = await openEmbeddedSink(loadConfig({}, { dataDir: join(dir, 'data'), database: 'bench_import' }));
-  const pipelineStarted = performance.now();
-  const summary = await runImport(importCsv(createReadStream(file), mapping), sink, { batchSize: 1000, maxInFlight: 10 });
-  const pipelineSeconds = (performance.now() - pipelineStarted) / 1000;
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  console.log(`  through the embedded pipeline into chDB: ${pipelineSeconds.toFixed(2)} s, ${Math.round(ROWS / pipelineSeconds).toLocaleString('en')} rows/s, ${Math.round(summary.accepted / pipelineSeconds).toLocaleString('en')} events/s stored (accepted ${summary.accepted}, duplicates ${summary.duplicates})`);
-  console.log(`  peak RSS over both runs ${(peakRss / 1e6).toFixed(0)} MB`);
+  // The same events as NDJSON (the format of `import --format ndjson` and POST /api/v1/events).
+  const ndjsonFile = join(dir, 'orders.ndjson');
+  const ndjsonOut = createWriteStream(ndjsonFile);
+  for await (const result of importCsv(createReadStream(file), mapping)) {
+    if ('event' in result && !ndjsonOut.write(JSON.stringify(result.event) + '\n')) await once(ndjsonOut, 'drain');
+  }
+  ndjsonOut.end();
+  await once(ndjsonOut, 'finish');
+  const ndjsonStarted = performance.now();
+  let ndjsonEvents = 0;
+  for await (const result of importNdjson(createReadStream(ndjsonFile))) if ('event' in result) ndjsonEvents++;
+  const ndjsonSeconds = (performance.now() - ndjsonStarted) / 1000;
+  console.log(`bench:import ndjson events=${ndjsonEvents} file=${((await stat(ndjsonFile)).size / 1e6).toFixed(1)} MB`);
+  console.log(`  parse+validate: ${ndjsonSeconds.toFixed(2)} s, ${Math.round(ndjsonEvents / ndjsonSeconds).toLocaleString('en')} rows/s`);
+
+  // Into the embedded engine as `import --data` runs it: dedupe, batched inserts and the
+  // detection engine on event time (CONTROL_TOWER_DETECTION=true), book flushed at the end.
+  const runs: [string, () => AsyncIterable<ImportResult>, number][] = [
+    ['csv', () => importCsv(createReadStream(file), mapping), ROWS],
+    ['ndjson', () => importNdjson(createReadStream(ndjsonFile)), ndjsonEvents],
+  ];
+  for (const [label, adapter, rows] of runs) {
+    const sink = await openEmbeddedSink(loadConfig({ CONTROL_TOWER_DETECTION: 'true' }, { dataDir: join(dir, 'data'), database: `bench_import_${label}` }));
+    const cpuStart = process.cpuUsage();
+    const pipelineStarted = performance.now();
+    const summary = await runImport(adapter(), sink, { batchSize: 1000, maxInFlight: 10 });
+    const pipelineSeconds = (performance.now() - pipelineStarted) / 1000;
+    const used = process.cpuUsage(cpuStart);
+    const detected = sink.detection?.();
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    console.log(
+      `  ${label} → embedded pipeline + detection into chDB: ${pipelineSeconds.toFixed(2)} s, ${Math.round(rows / pipelineSeconds).toLocaleString('en')} rows/s, ` +
+        `${Math.round(summary.accepted / pipelineSeconds).toLocaleString('en')} events/s stored (accepted ${summary.accepted}), ` +
+        `exceptions ${JSON.stringify(detected?.raised ?? {})}, CPU ${((used.user + used.system) / 1e6).toFixed(1)} s, load average ${loadavg()[0].toFixed(2)}`,
+    );
+  }
+  console.log(`  peak RSS over all runs ${(peakRss / 1e6).toFixed(0)} MB`);
   console.log(`  reproduce: npm run bench:import -- --rows ${ROWS}`);
 } finally {
   await rm(dir, { recursive: true, force: true });

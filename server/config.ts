@@ -35,6 +35,10 @@ export const configSchema = z.object({
   /** Longest a dashboard/report query may run, so it never holds up ingest for long. */
   maxQuerySeconds: intFrom('max query seconds', 1, 3600).default(10),
   demo: bool.default(false),
+  /** Origins (besides the server's own) whose pages may open the live socket, comma-separated. */
+  allowedOrigins: z
+    .preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(z.url({ error: 'each CONTROL_TOWER_ALLOWED_ORIGINS entry must be an origin like https://tower.example.com' })))
+    .default([]),
   /** Run the detectors on stored events (off only to measure the pipeline without them). */
   detection: bool.default(true),
   /** Simulated seconds per real second in demo mode. */
@@ -64,6 +68,8 @@ export const configSchema = z.object({
   connectorTimeoutMs: intFrom('connector timeout ms', 100, 300_000).default(10_000),
   connectorMaxAttempts: intFrom('connector max attempts', 1, 20).default(5),
   connectorBackoffMs: intFrom('connector backoff ms', 1, 600_000).default(500),
+  /** How often active exceptions are re-prioritised as their SLA comes due. */
+  retriageSeconds: intFrom('retriage seconds', 5, 86_400).default(300),
   /** Resolution target per severity for slaAdherence (server/kpi/slaTargets.ts). */
   slaTargets: z
     .string()
@@ -100,6 +106,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   CONTROL_TOWER_MAX_MEMORY_USAGE: 'maxMemoryUsageBytes',
   CONTROL_TOWER_DEMO: 'demo',
   CONTROL_TOWER_DETECTION: 'detection',
+  CONTROL_TOWER_ALLOWED_ORIGINS: 'allowedOrigins',
   CONTROL_TOWER_DEMO_SPEED: 'demoSpeed',
   CONTROL_TOWER_DEMO_BACKFILL_DAYS: 'demoBackfillDays',
   CONTROL_TOWER_DEMO_LINES_PER_DAY: 'demoLinesPerDay',
@@ -115,6 +122,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   CONTROL_TOWER_CONNECTOR_SERVICE_DESK_URL: 'connectorServiceDeskUrl',
   CONTROL_TOWER_CONNECTOR_TIMEOUT_MS: 'connectorTimeoutMs',
   CONTROL_TOWER_CONNECTOR_MAX_ATTEMPTS: 'connectorMaxAttempts',
+  CONTROL_TOWER_RETRIAGE_SECONDS: 'retriageSeconds',
   CONTROL_TOWER_SLA_TARGETS: 'slaTargets',
 };
 

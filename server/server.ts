@@ -7,15 +7,10 @@ import type { SchedulerLike } from 'rxjs';
 import type { Express } from 'express';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
-import { openStore, type Store } from './store/client.ts';
-import { migrate } from './store/migrate.ts';
-import { applyRetention } from './store/retention.ts';
-import { insertEvents } from './store/insertEvents.ts';
-import { findStoredIds } from './store/findStoredIds.ts';
-import { repairEventIds } from './store/repairEventIds.ts';
-import { toEventRow } from './store/eventRow.ts';
+import type { Store } from './store/client.ts';
 import { eventTotals } from './store/eventTotals.ts';
-import { IngestPipeline } from './pipeline/pipeline.ts';
+import type { IngestPipeline } from './pipeline/pipeline.ts';
+import { createStoredPipeline, openIngestStore } from './pipeline/storedPipeline.ts';
 import { EventStats } from './live/eventStats.ts';
 import { startLiveHub, type LiveHub } from './live/hub.ts';
 import { createApp } from './api/app.ts';
@@ -83,44 +78,15 @@ export type ServerDeps = {
 export async function startServer(config: Config, deps: ServerDeps): Promise<RunningServer> {
   const { logger } = deps;
   const now = deps.now ?? Date.now;
-  const store = await openStore(config);
-  try {
-    const report = await migrate(store.client);
-    if (report.applied.length) logger.info({ applied: report.applied }, 'migrations applied');
-    await applyRetention(store.client, config);
-    const repaired = await repairEventIds(store.client);
-    if (repaired > 0) logger.warn({ repaired }, 'indexed the ids of events stored by an insert that was cut short');
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
-
-  const pipeline = new IngestPipeline(
-    { maxRows: config.batchMaxRows, maxWaitMs: config.batchMaxWaitMs, maxQueueEvents: config.maxQueueEvents },
-    {
-      lookup: (ids) => findStoredIds(store.client, ids, config.dedupeWindowHours),
-      insert: async (events) => {
-        const ingestedAt = new Date(now()).toISOString();
-        try {
-          await insertEvents(store.client, events.map((e) => toEventRow(e, ingestedAt)));
-        } catch (err) {
-          // The events may be stored without their ids indexed; index them before the retry
-          // looks them up. If storage is down this fails too, and so will the retry.
-          await repairEventIds(store.client).catch(() => 0);
-          throw err;
-        }
-      },
-      now,
-      scheduler: deps.scheduler,
-    },
-  );
+  const store = await openIngestStore(config, logger);
+  const pipeline = createStoredPipeline(store, config, { now, scheduler: deps.scheduler });
 
   const book = new ExceptionBook({ persist: (rows) => appendExceptionVersions(store.client, rows), scheduler: deps.scheduler });
   book.restore((await loadActiveExceptions(store.client)).map(fromExceptionRow));
 
   const auth = await AuthStore.open(store.client, { now, sessionHours: config.sessionHours });
   await bootstrapAuth(auth, config, logger);
-  const governance = await startGovernance({ client: store.client, book, config, logger, now });
+  const governance = await startGovernance({ client: store.client, book, config, logger, now, scheduler: deps.scheduler });
 
   const stats = new EventStats(await eventTotals(store.client), deps.scheduler);
   pipeline.stored$.subscribe((batch) => stats.record(batch.stored));
@@ -164,7 +130,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     web: webAppRouter(config.webDir),
   });
   const http = createServer(app);
-  const hub = startLiveHub(http, { stats, logger });
+  const hub = startLiveHub(http, { stats, logger, auth, allowedOrigins: config.allowedOrigins });
   const exceptionFeed = startExceptionFeed({ io: hub.io, book, now, scheduler: deps.scheduler });
   const kpiFeed = startKpiFeed({
     io: hub.io,

@@ -15,9 +15,8 @@ CREATE TABLE IF NOT EXISTS order_facts
     line_count SimpleAggregateFunction(max, UInt32),
     order_value SimpleAggregateFunction(max, Float64),
     cancelled_at SimpleAggregateFunction(min, Nullable(DateTime64(3, 'UTC'))),
-    -- (time, carrier) of the first shipment; the far-future default marks "not shipped" and
-    -- lets every view write plain rows (min of a tuple needs no GROUP BY at insert time).
-    first_ship SimpleAggregateFunction(min, Tuple(DateTime64(3, 'UTC'), String)) DEFAULT (toDateTime64('2299-12-31 00:00:00', 3, 'UTC'), ''),
+    first_ship_at SimpleAggregateFunction(min, Nullable(DateTime64(3, 'UTC'))),
+    first_carrier AggregateFunction(argMin, String, DateTime64(3, 'UTC')),
     delivered_at SimpleAggregateFunction(max, Nullable(DateTime64(3, 'UTC'))),
     invoiced_at SimpleAggregateFunction(min, Nullable(DateTime64(3, 'UTC'))),
     invoiced_amount SimpleAggregateFunction(sum, Float64),
@@ -35,22 +34,23 @@ CREATE TABLE IF NOT EXISTS order_line_facts
     due_at SimpleAggregateFunction(min, Nullable(DateTime64(3, 'UTC'))),
     backordered SimpleAggregateFunction(max, UInt8),
     shipped_qty SimpleAggregateFunction(sum, Float64),
-    -- (time, qty) of the first shipment carrying the line; far future = not shipped.
-    first_ship SimpleAggregateFunction(min, Tuple(DateTime64(3, 'UTC'), Float64)) DEFAULT (toDateTime64('2299-12-31 00:00:00', 3, 'UTC'), 0)
+    first_ship_at SimpleAggregateFunction(min, Nullable(DateTime64(3, 'UTC'))),
+    first_ship_qty AggregateFunction(argMin, Float64, DateTime64(3, 'UTC')),
+    shipments AggregateFunction(uniqExact, String)
 )
 ENGINE = AggregatingMergeTree
 ORDER BY (order_id, line_id);
 
--- The moments an order can enter a window's KPIs — created, due, shipped, delivered — so
--- a window finds its orders by time without reading every fact.
-CREATE TABLE IF NOT EXISTS order_moments
+-- Orders by due time and by creation time, so a window finds its orders without reading
+-- every fact (order.created is one event per order, so these rows never change).
+CREATE TABLE IF NOT EXISTS order_calendar
 (
-    at DateTime64(3, 'UTC'),
-    order_id String
+    order_id String,
+    created_at DateTime64(3, 'UTC'),
+    due_at DateTime64(3, 'UTC')
 )
 ENGINE = MergeTree
-PARTITION BY toYYYYMM(at)
-ORDER BY (at, order_id);
+ORDER BY (due_at, order_id);
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS order_facts_created_mv TO order_facts AS
 WITH
@@ -68,18 +68,14 @@ SELECT
 FROM events
 WHERE type = 'order.created';
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS order_moments_created_mv TO order_moments AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS order_calendar_mv TO order_calendar AS
 WITH coalesce(nullIf(JSONExtractString(attrs, 'promisedShipDate'), ''), nullIf(JSONExtractString(attrs, 'requestedShipDate'), '')) AS due_text
 SELECT
-    arrayJoin([ts, coalesce(if(length(due_text) = 10, addMilliseconds(toDateTime64(toDateOrNull(due_text), 3, 'UTC'), 86399999), parseDateTime64BestEffortOrNull(due_text, 3, 'UTC')), ts)]) AS at,
-    order_id
+    order_id,
+    ts AS created_at,
+    coalesce(if(length(due_text) = 10, addMilliseconds(toDateTime64(toDateOrNull(due_text), 3, 'UTC'), 86399999), parseDateTime64BestEffortOrNull(due_text, 3, 'UTC')), ts) AS due_at
 FROM events
 WHERE type = 'order.created';
-
-CREATE MATERIALIZED VIEW IF NOT EXISTS order_moments_progress_mv TO order_moments AS
-SELECT ts AS at, order_id
-FROM events
-WHERE order_id != '' AND (type = 'shipment.created' OR (type = 'shipment.status' AND JSONExtractString(attrs, 'status') = 'delivered'));
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS order_facts_progress_mv TO order_facts AS
 SELECT
@@ -96,9 +92,14 @@ WHERE order_id != ''
        OR (type = 'shipment.status' AND JSONExtractString(attrs, 'status') = 'delivered'));
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS order_facts_shipped_mv TO order_facts AS
-SELECT order_id, tuple(ts, carrier) AS first_ship, warehouse
+SELECT
+    order_id,
+    min(ts) AS first_ship_at,
+    argMinState(carrier, ts) AS first_carrier,
+    max(warehouse) AS warehouse
 FROM events
-WHERE type = 'shipment.created' AND order_id != '';
+WHERE type = 'shipment.created' AND order_id != ''
+GROUP BY order_id;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS order_line_facts_created_mv TO order_line_facts AS
 WITH coalesce(nullIf(JSONExtractString(attrs, 'promisedShipDate'), ''), nullIf(JSONExtractString(attrs, 'requestedShipDate'), '')) AS due_text
@@ -124,8 +125,11 @@ CREATE MATERIALIZED VIEW IF NOT EXISTS order_line_facts_shipped_mv TO order_line
 SELECT
     order_id,
     JSONExtractString(l, 'lineId') AS line_id,
-    JSONExtractFloat(l, 'qty') AS shipped_qty,
-    tuple(ts, shipped_qty) AS first_ship
+    sum(JSONExtractFloat(l, 'qty')) AS shipped_qty,
+    min(ts) AS first_ship_at,
+    argMinState(JSONExtractFloat(l, 'qty'), ts) AS first_ship_qty,
+    uniqExactState(shipment_id) AS shipments
 FROM events
 ARRAY JOIN JSONExtractArrayRaw(attrs, 'lines') AS l
-WHERE type = 'shipment.created';
+WHERE type = 'shipment.created'
+GROUP BY order_id, line_id;

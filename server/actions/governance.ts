@@ -1,7 +1,8 @@
 // Wires triage, actions, approvals, audit, connectors and recommendations for a running
 // tower, and hands back the routers to mount under /api/v1.
 import type { ClickHouseClient } from '@clickhouse/client';
-import { filter } from 'rxjs';
+import { filter, Subscription, type SchedulerLike } from 'rxjs';
+import { startRetriage } from '../triage/retriage.ts';
 import { FINAL_STATUSES } from '../contracts/exception.ts';
 import type { Router } from 'express';
 import type { Config } from '../config.ts';
@@ -43,7 +44,7 @@ export type Governance = {
 
 export const SIM_ACTIONS_PATH = '/sim/erp/actions';
 
-export async function startGovernance(d: { client: ClickHouseClient; book: ExceptionBook; config: Config; logger: Logger; now: () => number }): Promise<Governance> {
+export async function startGovernance(d: { client: ClickHouseClient; book: ExceptionBook; config: Config; logger: Logger; now: () => number; scheduler?: SchedulerLike }): Promise<Governance> {
   const { client, book, config, logger, now } = d;
   let triage: Triage;
   try {
@@ -74,6 +75,7 @@ export async function startGovernance(d: { client: ClickHouseClient; book: Excep
     .pipe(filter((x) => FINAL_STATUSES.includes(x.status) && approvals.pendingFor(x.id) !== undefined))
     .subscribe((x) => void actions.cancelApprovals(x, x.actor).catch((err) => logger.error({ err, exception: x.id }, 'cancelling approvals failed')));
   const recommender = new Recommender({ client, audit, now });
+  const retriage = new Subscription();
   const routers = [
     exceptionsRouter({ client, book, actions, approvals, idempotency, recommender }),
     approvalsRouter({ approvals, actions, idempotency }),
@@ -91,6 +93,7 @@ export async function startGovernance(d: { client: ClickHouseClient; book: Excep
     routers,
     connectors,
     started(baseUrl) {
+      retriage.add(startRetriage(book, triage, { everyMs: config.retriageSeconds * 1000, now, scheduler: d.scheduler, onError: (err) => logger.error({ err }, 'retriage failed') }));
       if (config.demo) {
         connectors.erp ??= `${baseUrl}${SIM_ACTIONS_PATH}`;
         connectors.tms ??= `${baseUrl}${SIM_ACTIONS_PATH}`;
@@ -100,6 +103,7 @@ export async function startGovernance(d: { client: ClickHouseClient; book: Excep
     },
     async close() {
       await executor.idle();
+      retriage.unsubscribe();
       detections.unsubscribe();
       staleApprovals.unsubscribe();
       outcomeFeed.unsubscribe();

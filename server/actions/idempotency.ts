@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { AppError } from '../errors.ts';
+import { VersionConflictError } from '../exceptions/book.ts';
 import { toChTime } from '../store/eventRow.ts';
 
 export type Outcome = { status: number; body: unknown };
@@ -40,7 +41,8 @@ export class IdempotencyStore {
       try {
         outcome = await fn();
       } catch (err) {
-        if (!(err instanceof AppError) || err.status >= 500) throw err;
+        // A version conflict is transient (someone else changed the exception meanwhile): not an outcome to replay.
+        if (!(err instanceof AppError) || err.status >= 500 || err instanceof VersionConflictError) throw err;
         outcome = { status: err.status, body: { error: { code: err.code, message: err.message, details: err.details } } };
       }
       const stored = { ...outcome, requestHash: hash };

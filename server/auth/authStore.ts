@@ -91,7 +91,15 @@ export class AuthStore {
     const session: SessionRecord = { tokenHash: digest(token), version: 1, userId: user.id, createdAt: this.iso(), expiresAt: new Date(this.now() + this.sessionMs).toISOString(), revoked: false };
     await insertSession(this.client, session);
     this.sessions.set(session.tokenHash, session);
+    this.forgetExpired();
     return { token, user: publicUser(user), expiresAt: session.expiresAt };
+  }
+
+  /** Expired sessions leave memory (their rows expire by TTL), so logins do not pile up. */
+  private forgetExpired() {
+    if (this.sessions.size < 1000) return;
+    const now = this.now();
+    for (const [h, s] of this.sessions) if (Date.parse(s.expiresAt) <= now) this.sessions.delete(h);
   }
 
   async logout(token: string): Promise<void> {
@@ -115,7 +123,11 @@ export class AuthStore {
     const s = this.sessions.get(h);
     if (s) {
       const user = this.users.get(s.userId);
-      if (Date.parse(s.expiresAt) <= this.now() || !user || user.disabled) return undefined;
+      if (Date.parse(s.expiresAt) <= this.now()) {
+        this.sessions.delete(h);
+        return undefined;
+      }
+      if (!user || user.disabled) return undefined;
       return { kind: 'user', id: user.id, name: user.username, roles: user.roles };
     }
     const k = this.keysByHash.get(h);

@@ -14,7 +14,7 @@ import { loadMapping, MappingError, type MappingFile } from '../ingest/mappingFi
 import { importNdjson } from '../ingest/ndjsonAdapter.ts';
 import { importOcel } from '../ingest/ocel/ocelAdapter.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
-import { openEmbeddedSink } from './importEmbedded.ts';
+import { openEmbeddedSink, type DetectionTally, type EmbeddedSink } from './importEmbedded.ts';
 import { storeFlags, type StoreFlagValues } from './storeOptions.ts';
 import { OcelFormatError } from '../ingest/ocel/ocelLog.ts';
 
@@ -35,7 +35,7 @@ export type ImportCommandDeps = {
   out?: NodeJS.WritableStream & { isTTY?: boolean };
   err?: NodeJS.WritableStream;
   /** Opens the in-process pipeline for --data / --clickhouse-url (default: the real store and pipeline). */
-  embeddedSink?: (config: Config) => Promise<EventSink>;
+  embeddedSink?: (config: Config) => Promise<EmbeddedSink>;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 };
@@ -101,6 +101,8 @@ async function runCommand(file: string, flags: ImportFlags, deps: ImportCommandD
     bar?.update(size);
     bar?.stop();
     out.write(formatSummary(file, flags, summary, (now() - started) / 1000));
+    const detection = 'detection' in sink ? (sink as EmbeddedSink).detection?.() : undefined;
+    if (detection) out.write(formatDetection(detection));
     if (summary.rejected > 0) process.exitCode = EXIT_SOME_REJECTED;
   } finally {
     bar?.stop();
@@ -115,7 +117,7 @@ async function mappingFor(flags: ImportFlags): Promise<MappingFile> {
 
 const inProcess = (flags: ImportFlags) => Boolean(flags.data || flags.clickhouseUrl);
 
-async function openSink(flags: ImportFlags, deps: ImportCommandDeps): Promise<EventSink> {
+async function openSink(flags: ImportFlags, deps: ImportCommandDeps): Promise<EventSink | EmbeddedSink> {
   const chosen = [flags.target, inProcess(flags), flags.dryRun].filter(Boolean).length;
   if (chosen !== 1) throw new MappingError('import: give exactly one of --target <url>, --data <dir> (or --clickhouse-url) or --dry-run');
   if (flags.target) return httpEventSink({ target: flags.target, apiKey: flags.apiKey, sleep: deps.sleep });
@@ -150,6 +152,18 @@ export function formatSummary(file: string, flags: Pick<ImportFlags, 'format' | 
       lines.push(`  ${String(tally.count).padStart(7)}  ${tally.reason}`);
       for (const example of tally.examples) lines.push(`           e.g. ${example.where}: ${example.reason}`);
     }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The exceptions the embedded detection engine raised from this file, by type. */
+export function formatDetection(tally: DetectionTally): string {
+  const raised = Object.values(tally.raised).reduce((a, b) => a + b, 0);
+  const resolved = Object.values(tally.autoResolved).reduce((a, b) => a + b, 0);
+  const lines = [`exceptions detected: ${raised} (${resolved} resolved by a later event, ${tally.stillOpen} still open)`];
+  for (const type of Object.keys(tally.raised).sort()) {
+    const auto = tally.autoResolved[type] ?? 0;
+    lines.push(`  ${String(tally.raised[type]).padStart(7)}  ${type}${auto ? ` (${auto} resolved)` : ''}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -47,6 +47,8 @@ export class DetectionEngine {
   /** Whether the newest events arrived close to the clock (decided at the first tick after them). */
   private live: boolean | undefined;
   private replay: { knownIds: Set<string> } | null = null;
+  /** Ids of exceptions stored before this start (the replay window): never opened again, even when closed. */
+  private readonly storedIds = new Set<string>();
   private readonly counters = { events: 0, signals: 0, commits: 0 };
 
   constructor(private readonly deps: EngineDeps) {
@@ -109,8 +111,10 @@ export class DetectionEngine {
    * (also closed ones), which the replay must not raise again.
    */
   replayStored(events: readonly CtEvent[], knownIds: Iterable<string>): void {
-    this.replay ??= { knownIds: new Set(knownIds) };
-    for (const id of knownIds) this.replay.knownIds.add(id);
+    this.replay ??= { knownIds: this.storedIds };
+    // Kept after the replay too: a live signal may recompute the id of an exception that was
+    // closed before the restart (the book restores only active ones); it must not open again.
+    for (const id of knownIds) this.storedIds.add(id);
     try {
       this.process(events);
     } finally {
@@ -170,7 +174,7 @@ export class DetectionEngine {
       // An update with nothing open: people closed it meanwhile, or a replay skipped it as raised before.
       if (s.kind === 'update') return;
       const id = exceptionId(s.correlationKey, s.ts);
-      if (this.deps.book.get(id) || this.replay?.knownIds.has(id)) return;
+      if (this.deps.book.get(id) || this.storedIds.has(id)) return;
       this.commit(nextVersion(undefined, s, this.orders, this.deps.triage, this.limits));
       this.lastCommit.set(s.correlationKey, s.ts, s.ts);
       return;

@@ -6,14 +6,17 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/so
 import { ROOMS } from '../contracts/socket.ts';
 import type { EventStats } from './eventStats.ts';
 import type { Logger } from '../logger.ts';
+import type { AuthStore } from '../auth/authStore.ts';
+import { socketAuth } from './socketAuth.ts';
 
 export type LiveHub = { io: Server<ClientToServerEvents, ServerToClientEvents>; close(): Promise<void> };
 
-export function startLiveHub(http: HttpServer, deps: { stats: EventStats; logger: Logger; maxPayloadBytes?: number }): LiveHub {
+export function startLiveHub(http: HttpServer, deps: { stats: EventStats; logger: Logger; auth: AuthStore; allowedOrigins: readonly string[]; maxPayloadBytes?: number }): LiveHub {
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
     maxHttpBufferSize: deps.maxPayloadBytes ?? 64 * 1024,
     serveClient: false,
   });
+  io.use(socketAuth(deps.auth, { allowedOrigins: deps.allowedOrigins }));
   io.on('connection', (socket: Socket<ClientToServerEvents, ServerToClientEvents>) => {
     void socket.join(ROOMS.events);
     socket.emit('events:snapshot', deps.stats.snapshot());

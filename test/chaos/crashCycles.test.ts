@@ -64,12 +64,9 @@ describe('crash: kill -9 while producers stream', () => {
     expect(killedAt.filter((n) => n > 0).length).toBeGreaterThan(CYCLES / 2);
   });
 
-  // KNOWN BUG (open, reported in RELIABILITY.md): on a restart the detectors replay stored
-  // events, but the book restores only ACTIVE exceptions, so an exception that was opened and
-  // resolved before the restart is opened (v1) and resolved (v2) again under the same id:
-  // exception_log holds each of those versions twice. `it.fails` keeps the evidence in CI;
-  // turn it into `it` when restore covers closed exceptions of the replay window.
-  it.fails('commits no exception version twice across restarts', () => {
+  // After a restart the detectors replay stored events and live events continue; an exception
+  // closed before the restart must never be opened (or resolved) again under its id.
+  it('commits no exception version twice across restarts', () => {
     expect(exceptionsAfterRun).toBeDefined();
     expect(exceptionsAfterRun!.versionsTwice).toEqual([]);
   });

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { RunningServer } from '../../server/server.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { sampleEvent } from '../fixtures/events.ts';
-import { ingest, startWebTower } from './webHarness.ts';
+import { ADMIN_PASSWORD, ingest, signIn, startWebTower } from './webHarness.ts';
 
 const ARTIFACTS = 'test-artifacts';
 let server: RunningServer;
@@ -16,6 +16,8 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.newPage();
   mkdirSync(ARTIFACTS, { recursive: true });
+  // The live feed is for signed-in users only: the socket is authenticated by the session cookie.
+  await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
 });
 afterAll(async () => {
   await browser?.close();

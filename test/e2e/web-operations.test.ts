@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningServer } from '../../server/server.ts';
 import { launchBrowser } from '../helpers/browser.ts';
-import { ARTIFACTS, exceptionRecord, ingest, newPage, startWebTower } from './webHarness.ts';
+import { ADMIN_PASSWORD, ARTIFACTS, exceptionRecord, ingest, newPage, signIn, startWebTower } from './webHarness.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -15,6 +15,7 @@ beforeAll(async () => {
   server = await startWebTower();
   browser = await launchBrowser();
   page = await newPage(browser);
+  await signIn(page, server.url, 'admin', ADMIN_PASSWORD);
 });
 afterAll(async () => {
   await browser?.close();

@@ -37,12 +37,12 @@ export async function adminToken(base: string): Promise<string> {
   return r.json.token;
 }
 
-/** Creates a user (as admin) and returns its password. */
-export async function createUser(base: string, username: string, roles: string[]): Promise<string> {
+/** Creates a user (as admin) and returns its id (the actor recorded in the audit) and password. */
+export async function createUser(base: string, username: string, roles: string[]): Promise<{ id: string; password: string }> {
   const password = `${username}-password-123`;
   const r = await call(base, 'POST', '/users', { username, password, roles }, await adminToken(base));
   if (r.status !== 201) throw new Error(`create user ${username}: ${r.status} ${JSON.stringify(r.json)}`);
-  return password;
+  return { id: r.json.id, password };
 }
 
 /** Signs in through the login view, as a person would. */

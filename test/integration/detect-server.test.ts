@@ -46,7 +46,7 @@ async function exceptionLogRows(s: RunningServer): Promise<{ exception_id: strin
 describe('detection in the running server', () => {
   it('detects from ingested events, stores each version, pushes a snapshot and batched changes over socket.io, and serves its config', async () => {
     server = await startTestServer({}, { triage });
-    client = connect(server.url, { transports: ['websocket'], reconnection: false });
+    client = connect(server.url, { transports: ['websocket'], reconnection: false, auth: { token: await adminToken(server.url) } });
     const snapshot = await new Promise<ExceptionRecord[]>((resolve) => client!.once('exceptions:snapshot', (s) => resolve(s.exceptions)));
     expect(snapshot).toEqual([]);
     const changed = new Promise<ExceptionRecord[]>((resolve) => client!.on('exceptions:changed', ({ exceptions }) => exceptions.some((x) => x.type === 'backorder') && resolve(exceptions)));

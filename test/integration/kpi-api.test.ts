@@ -90,7 +90,7 @@ describe('GET /api/v1/integrations', () => {
 
 describe('live KPI feed', () => {
   it('pushes a snapshot to subscribers of room kpis', async () => {
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connect(server.url, { transports: ['websocket'], forceNew: true });
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connect(server.url, { transports: ['websocket'], forceNew: true, auth: { token } });
     try {
       const pushed = new Promise<KpiSnapshot>((resolve) => socket.on('kpis:snapshot', resolve));
       const ack = await new Promise<unknown>((resolve) => socket.emit('kpis:subscribe', resolve));

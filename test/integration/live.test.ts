@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, EventStatsDelta, EventStatsSnapshot, ServerToClientEvents } from '../../server/contracts/socket.ts';
 import type { RunningServer } from '../../server/server.ts';
-import { postEvents, startTestServer } from '../helpers/testServer.ts';
+import { adminToken, postEvents, startTestServer, TEST_INGEST_KEY } from '../helpers/testServer.ts';
 import { sampleEvent } from '../fixtures/events.ts';
 
 let server: RunningServer;
@@ -29,7 +29,7 @@ const next = <T>(event: 'events:snapshot' | 'events:delta', match: (v: any) => b
 describe('live event stats over socket.io', () => {
   it('sends a snapshot on connect, then a delta within a second of new events', async () => {
     await postEvents(server.url, [sampleEvent('order.invoiced')]);
-    client = connect(server.url, { transports: ['websocket'], reconnection: false });
+    client = connect(server.url, { transports: ['websocket'], reconnection: false, auth: { token: await adminToken(server.url) } });
     const snapshot = await next<EventStatsSnapshot>('events:snapshot');
     expect(snapshot.totals.byType['order.invoiced']).toBe(1);
     expect(snapshot.totals.total).toBe(1);
@@ -63,5 +63,22 @@ describe('live event stats over socket.io', () => {
     expect(seen.length).toBeGreaterThanOrEqual(1);
     expect(seen.length).toBeLessThanOrEqual(Math.ceil(elapsed / 1000) + 1);
     for (let i = 1; i < seen.length; i++) expect(seen[i] - seen[i - 1]).toBeGreaterThan(800);
+  });
+
+  it('refuses a socket without credentials, with a producer key, or from a foreign page', async () => {
+    const refusal = (opts: Parameters<typeof connect>[1]) =>
+      new Promise<string>((resolve, reject) => {
+        const s = connect(server.url, { transports: ['websocket'], reconnection: false, forceNew: true, ...opts });
+        s.on('connect', () => reject(new Error('connected')));
+        s.on('connect_error', (err) => {
+          s.close();
+          resolve(err.message);
+        });
+      });
+    expect(await refusal({})).toBe('unauthenticated: sign in, or pass auth.token');
+    expect(await refusal({ auth: { token: 'not-a-session' } })).toBe('unauthenticated: sign in, or pass auth.token');
+    expect(await refusal({ auth: { token: TEST_INGEST_KEY } })).toBe('forbidden: this credential cannot read the live feed');
+    const token = await adminToken(server.url);
+    expect(await refusal({ auth: { token }, extraHeaders: { origin: 'https://evil.example' } })).toBe('origin https://evil.example is not allowed');
   });
 });

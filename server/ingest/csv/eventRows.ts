@@ -1,6 +1,7 @@
 // Rows that are events: each row maps to one event; with a `line` mapping, consecutive rows of
 // the same document (same type, order and shipment) are one event with several lines, as ERP
 // item tables (order items, delivery items) list them. Only the current document is held.
+import { setAttr } from '../setAttr.ts';
 import { compileValue, ValueError, type CompiledValue, type NumberStyle, type Scalar, type ValueSpec } from '../valueSpec.ts';
 import { compileTime } from './eventTime.ts';
 import type { EventRecordMapping } from './mapping.ts';
@@ -59,7 +60,7 @@ export function compileEventRecord(name: string, record: EventRecordMapping, zon
       const attrValues: Record<string, unknown> = {};
       for (const [attr, value] of attrs) {
         const read = value.read(get);
-        if (read !== undefined) attrValues[attr] = read;
+        if (read !== undefined) setAttr(attrValues, attr, read);
       }
       candidate.attrs = attrValues;
       if (id) {

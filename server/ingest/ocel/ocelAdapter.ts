@@ -2,6 +2,7 @@
 // Activities map to event types; object types map to the tower's keys; an event that names only
 // some objects finds the rest through ObjectLinks. An event touching several orders (a package
 // with items of two orders) becomes one event per order.
+import { setAttr } from '../setAttr.ts';
 import { asNumberSpec } from '../csv/eventRows.ts';
 import { isoInstant } from '../csv/eventTime.ts';
 import { checked, deterministicId, rejected, textChunks, type ImportResult } from '../importResult.ts';
@@ -145,7 +146,7 @@ function build(event: OcelEvent, activity: CompiledActivity, group: OrderGroup, 
   const attrs: Record<string, unknown> = {};
   for (const [attr, value] of activity.attrs) {
     const read = value.read(get);
-    if (read !== undefined) attrs[attr] = read;
+    if (read !== undefined) setAttr(attrs, attr, read);
   }
   // Only an event naming exactly one product says which product its lines are.
   const eventSku = named.sku?.length === 1 ? named.sku[0] : undefined;

@@ -37,7 +37,7 @@ export type OrderKpiRow = {
 
 const FROM = `{from:DateTime64(3, 'UTC')}`;
 const TO = `{to:DateTime64(3, 'UTC')}`;
-/** The default of first_ship in sql/030: no shipment yet. */
+/** The default of first_ship in sql/032: no shipment yet. */
 const NOT_SHIPPED = `toDateTime64('2299-12-31 00:00:00', 3, 'UTC')`;
 
 // Only orders with a moment (created, due, shipped, delivered) in the window can count.

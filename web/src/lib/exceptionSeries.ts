@@ -5,6 +5,15 @@ import type { ResolvedRange } from './timeRange.ts';
 
 export type Bucketed = { starts: number[]; stepMs: number; series: { name: string; counts: number[] }[] };
 
+// Records are immutable (a new version is a new object), so each detection time is parsed
+// once, not on every live update of every chart.
+const detectedMs = new WeakMap<ExceptionRecord, number>();
+const detectedAtMs = (r: ExceptionRecord): number => {
+  let t = detectedMs.get(r);
+  if (t === undefined) detectedMs.set(r, (t = Date.parse(r.detectedAt)));
+  return t;
+};
+
 export function bucketByDetection(rows: readonly ExceptionRecord[], range: ResolvedRange, groupOf: (r: ExceptionRecord) => string, order?: readonly string[]): Bucketed {
   const stepMs = range.stepS * 1000;
   const first = Math.floor(range.fromMs / stepMs) * stepMs;
@@ -12,7 +21,7 @@ export function bucketByDetection(rows: readonly ExceptionRecord[], range: Resol
   const starts = Array.from({ length: n }, (_, i) => first + i * stepMs);
   const groups = new Map<string, number[]>();
   for (const r of rows) {
-    const t = Date.parse(r.detectedAt);
+    const t = detectedAtMs(r);
     if (t < range.fromMs || t >= range.toMs) continue;
     const g = groupOf(r);
     let counts = groups.get(g);

@@ -24,7 +24,11 @@ export function matchesFilters(r: ExceptionRecord, f: Filters): boolean {
 export const byPriority = (a: ExceptionRecord, b: ExceptionRecord) => b.priority - a.priority || (a.detectedAt < b.detectedAt ? -1 : a.detectedAt > b.detectedAt ? 1 : a.id < b.id ? -1 : 1);
 
 export function queueRows(rows: readonly ExceptionRecord[], f: Filters): ExceptionRecord[] {
-  return rows.filter((r) => matchesFilters(r, f)).sort(byPriority);
+  // The filters usually come from reactive (proxied) state: read each key once, not once per
+  // row — 10,000 rows × 10 proxied reads was most of a live update's cost.
+  const plain: Filters = { ...f };
+  const any = Object.values(plain).some((v) => v !== undefined && v !== '');
+  return (any ? rows.filter((r) => matchesFilters(r, plain)) : rows.slice()).sort(byPriority);
 }
 
 /** Distinct values of a field, for the filter menus. */

@@ -4,4 +4,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../../server
 
 export type TowerSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-export const socket: TowerSocket = io({ transports: ['websocket', 'polling'] });
+// Not connected until someone is signed in: the server authenticates the socket with the
+// session cookie and refuses anonymous connections (App.svelte connects after sign-in).
+export const socket: TowerSocket = io({ transports: ['websocket', 'polling'], autoConnect: false });
+socket.once('connect', () => performance.mark('ct:socket-connected'));
