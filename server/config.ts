@@ -39,6 +39,9 @@ export const configSchema = z.object({
   allowedOrigins: z
     .preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(z.url({ error: 'each CONTROL_TOWER_ALLOWED_ORIGINS entry must be an origin like https://tower.example.com' })))
     .default([]),
+  /** Ingest requests a minute per producer key and per client IP (429 with Retry-After above). */
+  ingestRequestsPerKeyPerMinute: intFrom('ingest requests per key per minute', 1, 10_000_000).default(6_000),
+  ingestRequestsPerIpPerMinute: intFrom('ingest requests per IP per minute', 1, 10_000_000).default(20_000),
   /** Run the detectors on stored events (off only to measure the pipeline without them). */
   detection: bool.default(true),
   /** Simulated seconds per real second in demo mode. */
@@ -106,6 +109,8 @@ const ENV_KEYS: Record<string, keyof Config> = {
   CONTROL_TOWER_MAX_MEMORY_USAGE: 'maxMemoryUsageBytes',
   CONTROL_TOWER_DEMO: 'demo',
   CONTROL_TOWER_DETECTION: 'detection',
+  CONTROL_TOWER_INGEST_PER_KEY_PER_MINUTE: 'ingestRequestsPerKeyPerMinute',
+  CONTROL_TOWER_INGEST_PER_IP_PER_MINUTE: 'ingestRequestsPerIpPerMinute',
   CONTROL_TOWER_ALLOWED_ORIGINS: 'allowedOrigins',
   CONTROL_TOWER_DEMO_SPEED: 'demoSpeed',
   CONTROL_TOWER_DEMO_BACKFILL_DAYS: 'demoBackfillDays',

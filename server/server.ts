@@ -19,6 +19,7 @@ import { metricsRouter } from './api/metrics.ts';
 import { webAppRouter } from './api/webApp.ts';
 import { eventsRouter } from './ingest/eventsRoute.ts';
 import { ediRouter } from './api/edi.ts';
+import { ingestRateLimits } from './api/ingestRateLimits.ts';
 import { createIngestMetrics } from './ingest/ingestMetrics.ts';
 import { stoppingGuard } from './api/stoppingGuard.ts';
 import { ExceptionBook } from './exceptions/book.ts';
@@ -118,6 +119,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       stoppingGuard(() => stopping),
       authenticate(auth),
       routeGuard(INGEST_ROUTES),
+      ingestRateLimits({ perKeyPerMinute: config.ingestRequestsPerKeyPerMinute, perIpPerMinute: config.ingestRequestsPerIpPerMinute }),
       eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics }),
       ediRouter({ submit, maxBodyBytes: config.maxBodyBytes }),
       authRouter({ auth, secureCookie: config.cookieSecure, now }),
