@@ -9,7 +9,7 @@ const store = await openStore(loadConfig({}, { dataDir: dir, maxMemoryUsageBytes
 for (const q of sql.split(';;')) {
   const t = performance.now();
   const c = process.cpuUsage();
-  const r = await store.client.query({ query: q, format: 'TSVWithNames', query_params: params ? JSON.parse(params) : {}, clickhouse_settings: { max_execution_time: 0 } });
+  const r = await store.client.query({ query: q, format: 'TabSeparatedWithNames', query_params: params ? JSON.parse(params) : {}, clickhouse_settings: { max_execution_time: 0 } });
   const text = await r.text();
   const u = process.cpuUsage(c);
   console.log(text.split('\n').slice(0, 60).join('\n'));

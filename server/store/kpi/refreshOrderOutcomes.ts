@@ -1,6 +1,6 @@
-// Brings order_outcome_rows (sql/033) up to date: recomputes the outcome of every order
-// touched since the last refresh from its facts and exceptions, takes back the rows its
-// previous outcome contributed (sign −1) and adds the new ones (+1, by the view on
+// Brings order_outcome_rows (sql/033) up to date: for every order touched since the last
+// refresh, takes back the rows its previous outcome contributed (sign −1), recomputes its
+// outcome from its facts and exceptions and adds the new rows (+1, by the view on
 // order_outcome_current). Run before order KPIs are read, so they are exact as of now.
 //
 // Definitions are those of orderKpis.ts / DEFINITIONS.md; what depends on the window (is
@@ -130,8 +130,10 @@ async function refresh(client: ClickHouseClient): Promise<RefreshReport | null> 
   const settings = { max_execution_time: 0 };
   // Not transactional: a crash between these statements leaves an order's old outcome
   // counted next to its new one until the outcome tables are rebuilt (DEFINITIONS.md).
-  await client.command({ query: COMPUTE, query_params: params, clickhouse_settings: settings });
+  // The old rows are taken back before the new ones arrive: CollapsingMergeTree keeps the
+  // last +1 row of a key, so a new +1 merged before the −1 of the old would be lost.
   await client.command({ query: TAKE_BACK, query_params: params, clickhouse_settings: settings });
+  await client.command({ query: COMPUTE, query_params: params, clickhouse_settings: settings });
   await client.insert({ table: 'order_outcome_refreshes', values: [{ version, touched_to: upTo.upTo, orders: upTo.orders }], format: 'JSONEachRow' });
   return { version, orders: upTo.orders };
 }
