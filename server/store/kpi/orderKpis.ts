@@ -46,7 +46,7 @@ const TO = `{to:DateTime64(3, 'UTC')}`;
 const query = (group: string) => `
 WITH
 rows AS (
-  SELECT *, ${group} AS g
+  SELECT kind, at, sign, active, due_at, lines, lines_ok, units_ordered, units_shipped, filled, cycle_s, has_ex, perfect, ${group} AS g
   FROM order_outcome_rows
   WHERE at >= ${FROM} AND at < ${TO} AND ${ORDER_FILTER}
 ),
@@ -68,10 +68,17 @@ counts AS (
   GROUP BY g
   HAVING sum(sign) > 0
 ),
--- exact quantiles over the cycles that stand (each value as often as its net count)
+-- exact quantiles over the cycles that stand: straight from the rows when no cycle of the
+-- window was taken back (merges collapse most), else each value as often as its net count
+taken_back AS (SELECT countIf(sign < 0) FROM order_outcome_rows WHERE kind = 'shipped' AND at >= ${FROM} AND at < ${TO}),
 cycles AS (
+  SELECT g, quantileExactInclusive(0.5)(cycle_s) AS cycle_p50, quantileExactInclusive(0.9)(cycle_s) AS cycle_p90
+  FROM rows
+  WHERE kind = 'shipped' AND (SELECT * FROM taken_back) = 0
+  GROUP BY g
+  UNION ALL
   SELECT g, quantileExactInclusive(0.5)(c) AS cycle_p50, quantileExactInclusive(0.9)(c) AS cycle_p90
-  FROM (SELECT g, cycle_s AS c, sum(sign) AS n FROM rows WHERE kind = 'shipped' GROUP BY g, c HAVING n > 0)
+  FROM (SELECT g, cycle_s AS c, sum(sign) AS n FROM rows WHERE kind = 'shipped' AND (SELECT * FROM taken_back) > 0 GROUP BY g, c HAVING n > 0)
   ARRAY JOIN range(toUInt64(n)) AS copy
   GROUP BY g
 )
