@@ -1,3 +1,6 @@
+// Per-query wall/CPU times of the KPI set on a bench data dir (one window at a time), to
+// see which query dominates. First refreshes the order outcomes (timed).
+//   node --import tsx bench/kpi/profile.ts DIR [days=60]
 import { loadConfig } from '../../server/config.ts';
 import { openStore } from '../../server/store/client.ts';
 import { migrate } from '../../server/store/migrate.ts';
