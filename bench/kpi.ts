@@ -14,6 +14,7 @@ import { migrate } from '../server/store/migrate.ts';
 import { computeKpis } from '../server/kpi/computeKpis.ts';
 import { DEFAULT_SLA_TARGETS } from '../server/kpi/slaTargets.ts';
 import { chTime } from '../server/store/kpi/runKpiQuery.ts';
+import { refreshOrderOutcomes } from '../server/store/kpi/refreshOrderOutcomes.ts';
 import { generate, plan } from './kpi/generate.ts';
 import { RAW_INTEGRATIONS, RAW_ORDER_KPIS } from './kpi/rawQueries.ts';
 
@@ -60,6 +61,11 @@ if (!existing) await generate(store.client, { events, startIso: START, days }, (
   console.log(`  loaded ${s.name.padEnd(20)} ${s.rows.toLocaleString('en').padStart(12)} rows in ${(s.ms / 1000).toFixed(1)} s (${Math.round(s.rows / (s.ms / 1000)).toLocaleString('en')} rows/s)`);
 });
 const loadS = (performance.now() - loadStart) / 1000;
+// The order outcomes of everything loaded (sql/033): the work the first KPI request after a
+// load (or the upgrade to 033) does; later requests refresh only the orders touched since.
+const refreshStart = performance.now();
+const refreshed = await refreshOrderOutcomes(store.client);
+if (refreshed) console.log(`order outcomes: ${refreshed.orders.toLocaleString('en')} orders in ${((performance.now() - refreshStart) / 1000).toFixed(1)} s`);
 if (loaded) console.log(`load: ${loaded.toLocaleString('en')} events in ${loadS.toFixed(1)} s = ${Math.round(loaded / loadS).toLocaleString('en')} events/s (materialized views included)`);
 
 const sizes = await (await store.client.query({

@@ -12,6 +12,7 @@ import { openExceptions } from '../store/kpi/openExceptions.ts';
 import { revenueAtRisk } from '../store/kpi/revenueAtRisk.ts';
 import { manualActions } from '../store/kpi/manualActions.ts';
 import { orderKpis } from '../store/kpi/orderKpis.ts';
+import { refreshOrderOutcomes } from '../store/kpi/refreshOrderOutcomes.ts';
 import { integrationHealth } from '../store/kpi/integrationHealth.ts';
 import { detectionQuality } from '../store/kpi/detectionQuality.ts';
 
@@ -36,6 +37,7 @@ export async function computeWindow(client: ClickHouseClient, req: KpiRequest): 
   const filters = req.filters ?? {};
   const params: KpiParams = { from: chTime(req.fromMs), to: chTime(req.toMs), ...filterParams(filters), ...slaParams(req.sla) };
   const windowMs = req.toMs - req.fromMs;
+  await refreshOrderOutcomes(client);
   const totalRows = await queryRows(client, undefined, params, windowMs, true);
   const total = assembleKpiSet(totalRows, '', windowMs);
   const groups = new Map<string, KpiSet>();

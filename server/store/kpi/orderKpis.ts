@@ -1,4 +1,5 @@
-// Fulfilment KPIs of a window from the order and line facts: fill rates (by due time),
+// Fulfilment KPIs of a window from the order outcomes (sql/033, derived from the order and
+// line facts): fill rates (by due time),
 // cycle time (by first shipment), perfect orders (by delivery) and orders created.
 //
 // Definitions (DESIGN.md §6, decided here where the table is silent):
@@ -37,87 +38,54 @@ export type OrderKpiRow = {
 
 const FROM = `{from:DateTime64(3, 'UTC')}`;
 const TO = `{to:DateTime64(3, 'UTC')}`;
-/** The default of first_ship in sql/032: no shipment yet. */
-const NOT_SHIPPED = `toDateTime64('2299-12-31 00:00:00', 3, 'UTC')`;
 
-// Only orders with a moment (created, due, shipped, delivered) in the window can count.
-const RELEVANT = `(SELECT DISTINCT order_id FROM order_moments WHERE at >= ${FROM} AND at < ${TO})`;
-
+// Reads order_outcome_rows (sql/033, kept current by refreshOrderOutcomes): each order's
+// contribution is decided per order there; here only "is its moment in the window?" is
+// asked, and rows count with their sign (a taken-back outcome cancels itself).
+// A line first shipped in the window counts unless its order is due (and active) in it.
 const query = (group: string) => `
 WITH
-relevant AS ${RELEVANT},
-ex AS (
-  SELECT order_id, groupUniqArray(type) AS ex_types, groupUniqArray(team) AS ex_teams
-  FROM exceptions_current FINAL
-  ARRAY JOIN order_ids AS order_id
-  WHERE NOT (status = 'dismissed' AND resolution_reason = 'false_positive') AND order_id IN relevant
-  GROUP BY order_id
+rows AS (
+  SELECT kind, at, sign, active, due_at, lines, lines_ok, units_ordered, units_shipped, filled, cycle_s, has_ex, perfect, ${group} AS g
+  FROM order_outcome_rows
+  WHERE at >= ${FROM} AND at < ${TO} AND ${ORDER_FILTER}
 ),
-lines AS (
+counts AS (
   SELECT
-    order_id,
-    count() AS n_lines,
-    countIf(first_ship_at IS NOT NULL AND first_qty >= ordered_qty) AS lines_first_complete,
-    countIf(first_ship_at IS NULL) AS lines_unshipped,
-    max(first_ship_at) AS last_first_ship,
-    max(backordered) AS any_backorder,
-    sum(least(shipped_qty, ordered_qty)) AS units_shipped,
-    sum(ordered_qty) AS units_ordered,
-    countIf(first_ship_at >= ${FROM} AND first_ship_at < ${TO}) AS lines_shipped_in,
-    countIf(first_ship_at >= ${FROM} AND first_ship_at < ${TO} AND first_qty >= ordered_qty) AS lines_shipped_in_complete
-  FROM
-  (
-    SELECT order_id, line_id, max(ordered_qty) AS ordered_qty, max(backordered) AS backordered,
-           sum(shipped_qty) AS shipped_qty, min(first_ship) AS fs, if(fs.1 = ${NOT_SHIPPED}, NULL, fs.1) AS first_ship_at, fs.2 AS first_qty
-    FROM order_line_facts
-    WHERE order_id IN relevant
-    GROUP BY order_id, line_id
-    HAVING ordered_qty > 0
-  )
-  GROUP BY order_id
+    g,
+    sumIf(sign, kind = 'created') AS orders_created,
+    sumIf(sign, kind = 'due' AND active) AS orders_due,
+    sumIf(sign * filled, kind = 'due' AND active) AS orders_filled,
+    sumIf(sign * lines, (kind = 'due' AND active) OR (kind = 'line_shipped' AND NOT (active AND due_at >= ${FROM} AND due_at < ${TO}))) AS lines_considered,
+    sumIf(sign * lines_ok, (kind = 'due' AND active) OR (kind = 'line_shipped' AND NOT (active AND due_at >= ${FROM} AND due_at < ${TO}))) AS lines_ok,
+    sumIf(sign * units_ordered, kind = 'due' AND active) AS units_due,
+    sumIf(sign * units_shipped, kind = 'due' AND active) AS units_shipped,
+    sumIf(sign * cycle_s, kind = 'shipped' AND has_ex) / sumIf(sign, kind = 'shipped' AND has_ex) AS cycle_with_exception,
+    sumIf(sign * cycle_s, kind = 'shipped' AND NOT has_ex) / sumIf(sign, kind = 'shipped' AND NOT has_ex) AS cycle_without_exception,
+    sumIf(sign, kind = 'delivered') AS delivered,
+    sumIf(sign * perfect, kind = 'delivered') AS perfect
+  FROM rows
+  GROUP BY g
+  HAVING sum(sign) > 0
 ),
-orders AS (
-  SELECT
-    order_id, min(created_at) AS created_at, min(due_at) AS due_at, max(customer_tier) AS customer_tier,
-    max(warehouse) AS warehouse, max(order_value) AS order_value, min(cancelled_at) AS cancelled_at,
-    min(first_ship) AS fs, if(fs.1 = ${NOT_SHIPPED}, NULL, fs.1) AS first_ship_at, fs.2 AS carrier, max(delivered_at) AS delivered_at,
-    min(invoiced_at) AS invoiced_at, sum(invoiced_amount) AS invoiced_amount, max(invoiced_has_amount) AS invoiced_has_amount
-  FROM order_facts
-  WHERE order_id IN relevant
-  GROUP BY order_id
-  HAVING created_at IS NOT NULL
-),
-joined AS (
-  SELECT o.*, l.*, ex.ex_types AS ex_types, ex.ex_teams AS ex_teams,
-    o.due_at >= ${FROM} AND o.due_at < ${TO} AND o.cancelled_at IS NULL AS due_in,
-    o.first_ship_at >= ${FROM} AND o.first_ship_at < ${TO} AS shipped_in,
-    o.delivered_at >= ${FROM} AND o.delivered_at < ${TO} AS delivered_in,
-    l.n_lines > 0 AND l.lines_first_complete = l.n_lines AND l.any_backorder = 0 AS complete,
-    notEmpty(ex.ex_types) AS has_ex,
-    dateDiff('millisecond', o.created_at, o.first_ship_at) / 1000 AS cycle_s
-  FROM orders AS o
-  LEFT JOIN lines AS l ON l.order_id = o.order_id
-  LEFT JOIN ex ON ex.order_id = o.order_id
+-- exact quantiles over the cycles that stand: straight from the rows when no cycle of the
+-- window was taken back (merges collapse most), else each value as often as its net count
+taken_back AS (SELECT countIf(sign < 0) FROM order_outcome_rows WHERE kind = 'shipped' AND at >= ${FROM} AND at < ${TO}),
+cycles AS (
+  SELECT g, quantileExactInclusive(0.5)(cycle_s) AS cycle_p50, quantileExactInclusive(0.9)(cycle_s) AS cycle_p90
+  FROM rows
+  WHERE kind = 'shipped' AND (SELECT * FROM taken_back) = 0
+  GROUP BY g
+  UNION ALL
+  SELECT g, quantileExactInclusive(0.5)(c) AS cycle_p50, quantileExactInclusive(0.9)(c) AS cycle_p90
+  FROM (SELECT g, cycle_s AS c, sum(sign) AS n FROM rows WHERE kind = 'shipped' AND (SELECT * FROM taken_back) > 0 GROUP BY g, c HAVING n > 0)
+  ARRAY JOIN range(toUInt64(n)) AS copy
+  GROUP BY g
 )
-SELECT
-  ${group} AS g,
-  countIf(created_at >= ${FROM} AND created_at < ${TO}) AS orders_created,
-  countIf(due_in) AS orders_due,
-  countIf(due_in AND complete) AS orders_filled,
-  sum(if(due_in, n_lines, lines_shipped_in)) AS lines_considered,
-  sum(if(due_in, lines_first_complete, lines_shipped_in_complete)) AS lines_ok,
-  sumIf(units_ordered, due_in) AS units_due,
-  sumIf(units_shipped, due_in) AS units_shipped,
-  quantileExactInclusiveIf(0.5)(cycle_s, shipped_in) AS cycle_p50,
-  quantileExactInclusiveIf(0.9)(cycle_s, shipped_in) AS cycle_p90,
-  avgIf(cycle_s, shipped_in AND has_ex) AS cycle_with_exception,
-  avgIf(cycle_s, shipped_in AND NOT has_ex) AS cycle_without_exception,
-  countIf(delivered_in) AS delivered,
-  countIf(delivered_in AND complete AND lines_unshipped = 0 AND last_first_ship <= due_at AND NOT has_ex
-          AND invoiced_at IS NOT NULL AND (invoiced_has_amount = 0 OR abs(invoiced_amount - order_value) < 0.005)) AS perfect
-FROM joined
-WHERE ${ORDER_FILTER}
-GROUP BY g`;
+SELECT counts.*, cycles.cycle_p50 AS cycle_p50, cycles.cycle_p90 AS cycle_p90
+FROM counts
+LEFT JOIN cycles ON cycles.g = counts.g
+SETTINGS join_use_nulls = 1`;
 
 export function orderKpis(client: ClickHouseClient, group: string, params: KpiParams): Promise<OrderKpiRow[]> {
   return runKpiQuery<OrderKpiRow>(client, 'order_kpis', query(group), params);
