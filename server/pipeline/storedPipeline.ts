@@ -7,12 +7,13 @@ import { openStore, type Store } from '../store/client.ts';
 import { migrate } from '../store/migrate.ts';
 import { applyRetention } from '../store/retention.ts';
 import { repairEventIds } from '../store/repairEventIds.ts';
+import { repairExceptionsCurrent } from '../store/repairExceptionsCurrent.ts';
 import { findStoredIds } from '../store/findStoredIds.ts';
 import { insertEvents } from '../store/insertEvents.ts';
 import { toEventRow } from '../store/eventRow.ts';
 import { IngestPipeline } from './pipeline.ts';
 
-/** Opens the store, applies migrations and retention, and indexes ids an interrupted insert left behind. */
+/** Opens the store, applies migrations and retention, and repairs what an interrupted insert left behind. */
 export async function openIngestStore(config: Config, logger?: Pick<Logger, 'info' | 'warn'>): Promise<Store> {
   const store = await openStore(config);
   try {
@@ -21,6 +22,8 @@ export async function openIngestStore(config: Config, logger?: Pick<Logger, 'inf
     await applyRetention(store.client, config);
     const repaired = await repairEventIds(store.client);
     if (repaired > 0) logger?.warn({ repaired }, 'indexed the ids of events stored by an insert that was cut short');
+    const caughtUp = await repairExceptionsCurrent(store.client);
+    if (caughtUp > 0) logger?.warn({ caughtUp }, 'brought the current state of exceptions up to their logged versions after an insert that was cut short');
   } catch (err) {
     await store.close();
     throw err;
