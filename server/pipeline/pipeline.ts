@@ -55,6 +55,7 @@ export class IngestPipeline {
           sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
           onFailure: (error) => new StorageUnavailableError(`events could not be stored, nothing was acknowledged: ${error.message}`),
           now,
+          maxRows: opts.maxRows,
         }),
       )
       .subscribe({

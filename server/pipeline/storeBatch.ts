@@ -1,6 +1,8 @@
-// Stores one batch at a time (concatMap: one insert in flight, so the dedupe look-up of
-// the next batch always sees the ids of the previous one), then settles the tickets.
-import { concatMap, type OperatorFunction } from 'rxjs';
+// Stores one batch at a time (one insert in flight, so the dedupe look-up of the next batch
+// always sees the ids of the previous one; what arrives meanwhile is merged into the next
+// batch up to `maxRows`), then settles the tickets.
+import type { OperatorFunction } from 'rxjs';
+import { coalesceWhileBusy } from './coalesceWhileBusy.ts';
 import type { CtEvent } from '../events/schema.ts';
 import { dedupeBatch, type StoredIdLookup } from './dedupeBatch.ts';
 import type { PendingEvent } from './ticket.ts';
@@ -14,13 +16,15 @@ export type StoreBatchDeps = {
   sleep: (ms: number) => Promise<void>;
   onFailure: (error: Error, batch: PendingEvent[]) => Error;
   now: () => number;
+  /** Largest batch handed to one insert. */
+  maxRows: number;
 };
 
 /** `size` counts every event of the batch, so the queue budget is given back whatever happened. */
 export type StoredBatch = { stored: CtEvent[]; duplicates: number; size: number; insertMs: number; failed: boolean };
 
 export function storeBatch(deps: StoreBatchDeps): OperatorFunction<PendingEvent[], StoredBatch> {
-  return concatMap(async (batch) => {
+  return coalesceWhileBusy(deps.maxRows, async (batch) => {
     let lastError: Error | undefined;
     for (let attempt = 1; attempt <= deps.attempts; attempt++) {
       try {
