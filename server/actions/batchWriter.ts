@@ -2,6 +2,9 @@
 // entries becomes a few inserts. `write` resolves once its row is stored.
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 
+/** Each flush is one statement on an engine that runs one at a time: few, larger writes leave room for ingest. */
+const WRITE_BEHIND_MS = 250;
+
 type Waiting<T> = { row: T; resolve: () => void; reject: (e: Error) => void };
 
 export class BatchWriter<T> {
@@ -35,7 +38,7 @@ export class BatchWriter<T> {
     (this.opts.scheduler ?? asyncScheduler).schedule(() => {
       this.armed = false;
       void this.flushNow();
-    }, this.opts.flushMs ?? 50);
+    }, this.opts.flushMs ?? WRITE_BEHIND_MS);
   }
 
   private flushNow(): Promise<void> {

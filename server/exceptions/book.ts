@@ -18,6 +18,7 @@ export class VersionConflictError extends AppError {
 export type BookOptions = {
   persist: (rows: ExceptionRow[]) => Promise<void>;
   scheduler?: SchedulerLike;
+  /** How long commits gather before one insert (the live feed does not wait for it). */
   flushMs?: number;
   maxBatch?: number;
   /** How many closed exceptions stay readable in memory (for reopen and quick detail). */
@@ -116,7 +117,7 @@ export class ExceptionBook {
     this.scheduler.schedule(() => {
       this.timerArmed = false;
       void this.flushNow();
-    }, this.opts.flushMs ?? 100);
+    }, this.opts.flushMs ?? 250);
   }
 
   /** One insert in flight; what arrives meanwhile goes in the next one. */
