@@ -152,6 +152,17 @@ describe('duplicate_order detector', () => {
     const b = order('O-2', T0 + 72 * HOUR, { attrs: { poNumber: 'PO-1' } });
     expect(run(detector('duplicate_order'), [a, b])).toEqual([]);
   });
+  it('judges the window on the two orders\' own times when history arrives out of order, before any sweep', () => {
+    // Replayed history: the watermark has not swept the earlier entry; the two orders are 10 days apart.
+    const d = detector('duplicate_order');
+    const out: Signal[] = [];
+    const late = order('O-1', T0 + 10 * 24 * HOUR, { attrs: { poNumber: 'PO-5' } });
+    const early = order('O-2', T0, { attrs: { poNumber: 'PO-5' } });
+    const near = order('O-3', T0 + HOUR, { attrs: { poNumber: 'PO-5' } });
+    for (const e of [late, early, near]) d.onEvent(e as DetectEvent, Date.parse(e.ts), out);
+    expect(kinds(out)).toEqual(['open duplicate:O-3']);
+    expect(out[0].orderIds).toEqual(['O-3', 'O-2']);
+  });
 });
 
 describe('missing_master_data detector', () => {

@@ -20,7 +20,7 @@ export const duplicateOrderConfig = z
 
 export type DuplicateOrderConfig = z.infer<typeof duplicateOrderConfig>;
 
-type Seen = { orderId: string; eventId: string };
+type Seen = { orderId: string; eventId: string; ts: number };
 
 export function createDuplicateOrderDetector(config: DuplicateOrderConfig): Detector {
   const name = 'duplicate_order';
@@ -58,8 +58,10 @@ export function createDuplicateOrderDetector(config: DuplicateOrderConfig): Dete
       const matches: { how: string; original: Seen }[] = [];
       for (const { key, how } of keys) {
         const prior = seen.get(key);
-        if (prior && prior.orderId !== event.orderId) matches.push({ how, original: prior });
-        else seen.set(key, { orderId: event.orderId, eventId: event.id }, ts);
+        // The window is judged on the two orders' own times: replayed history arrives out of
+        // order, so an entry the watermark has not swept yet can be weeks away from this one.
+        if (prior && prior.orderId !== event.orderId && Math.abs(ts - prior.ts) <= window) matches.push({ how, original: prior });
+        else seen.set(key, { orderId: event.orderId, eventId: event.id, ts }, ts);
       }
       if (matches.length === 0) return;
       const original = matches[0].original;
