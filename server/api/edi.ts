@@ -7,6 +7,7 @@ import express, { Router } from 'express';
 import { AppError } from '../errors.ts';
 import type { CtEvent } from '../events/schema.ts';
 import { importX12 } from '../ingest/edi/x12Adapter.ts';
+import { decodeUtf8 } from '../ingest/parseBody.ts';
 
 export type EdiRouteDeps = {
   submit: (events: CtEvent[]) => Promise<{ accepted: number; duplicates: number }>;
@@ -19,8 +20,9 @@ export type TransactionResult = { where: string; ok: true; eventIds: string[] } 
 
 export function ediRouter(deps: EdiRouteDeps): Router {
   const router = Router();
-  router.post('/edi', express.text({ type: () => true, limit: deps.maxBodyBytes }), async (req, res) => {
-    const body = typeof req.body === 'string' ? req.body : '';
+  router.post('/edi', express.raw({ type: () => true, limit: deps.maxBodyBytes }), async (req, res) => {
+    // Decoded strictly: replacement characters in a PO would be stored as if the partner sent them.
+    const body = decodeUtf8(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
     const events: CtEvent[] = [];
     const transactions: TransactionResult[] = [];
     const byWhere = new Map<string, Extract<TransactionResult, { ok: true }>>();

@@ -49,6 +49,15 @@ describe('POST /api/v1/edi', () => {
   const post = (body: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/edi-x12' }, body });
   const storedOrders = async () => (await (await store.client.query({ query: "SELECT order_id FROM events WHERE type = 'order.created' ORDER BY order_id", format: 'JSONEachRow' })).json<{ order_id: string }>()).map((row) => row.order_id);
 
+  it('refuses a body that is not valid UTF-8 with 400, naming it, and stores nothing', async () => {
+    const before = await storedOrders();
+    const bytes = Buffer.concat([Buffer.from(fixture('x12-unknown-set.edi').slice(0, 200)), Buffer.from([0xff, 0xfe]), Buffer.from(fixture('x12-unknown-set.edi').slice(200))]);
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/edi-x12' }, body: new Uint8Array(bytes) });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.message).toBe('body is not valid UTF-8');
+    expect(await storedOrders()).toEqual(before);
+  });
+
   it('answers per transaction set: taken ones with their event ids, refused ones with the reason', async () => {
     const response = await post(fixture('x12-unknown-set.edi'));
     expect(response.status).toBe(202);
