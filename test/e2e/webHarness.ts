@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningServer } from '../../server/server.ts';
 import type { ExceptionRecord } from '../../server/contracts/exception.ts';
-import { startTestServer } from '../helpers/testServer.ts';
+import { loginToken, startTestServer } from '../helpers/testServer.ts';
 
 export const ARTIFACTS = 'test-artifacts';
 export const ADMIN_PASSWORD = 'admin-password-for-web-tests';
@@ -31,11 +31,7 @@ export async function ingest(base: string, events: unknown[]) {
   return r.json;
 }
 
-export async function adminToken(base: string): Promise<string> {
-  const r = await call(base, 'POST', '/auth/login', { username: 'admin', password: ADMIN_PASSWORD });
-  if (r.status !== 200) throw new Error(`admin login: ${r.status} ${JSON.stringify(r.json)}`);
-  return r.json.token;
-}
+export const adminToken = (base: string) => loginToken(base, 'admin', ADMIN_PASSWORD);
 
 /** Creates a user (as admin) and returns its id (the actor recorded in the audit) and password. */
 export async function createUser(base: string, username: string, roles: string[]): Promise<{ id: string; password: string }> {

@@ -38,9 +38,12 @@ export async function postEvents(baseUrl: string, body: unknown, contentType = '
 
 export const toNdjson = (items: unknown[]) => items.map((i) => JSON.stringify(i)).join('\n') + '\n';
 
-/** Signs in as the bootstrap admin and returns its bearer token. */
-export async function adminToken(baseUrl: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: TEST_ADMIN_PASSWORD }) });
-  if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${await res.text()}`);
+/** Signs in over HTTP and returns the session's bearer token; fails the test when refused. */
+export async function loginToken(baseUrl: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { token: string }).token;
 }
+
+/** Signs in as the bootstrap admin and returns its bearer token. */
+export const adminToken = (baseUrl: string) => loginToken(baseUrl, 'admin', TEST_ADMIN_PASSWORD);
