@@ -42,6 +42,8 @@ import { DetectionEngine } from './detect/engine.ts';
 import { detectStage } from './detect/detectStage.ts';
 import { rebuildDetectorState } from './detect/rebuild.ts';
 import { detectorsRouter } from './api/detectors.ts';
+import { DetectorSettings, effectiveDetectorConfig } from './detect/detectorSettings.ts';
+import { loadDetectorConfigVersions } from './store/loadDetectorConfigVersions.ts';
 import { kpisRouter } from './api/kpis.ts';
 import { integrationsRouter } from './api/integrations.ts';
 import { startKpiFeed, kpiInputs, type KpiFeed } from './live/kpiFeed.ts';
@@ -93,9 +95,24 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   pipeline.stored$.subscribe((batch) => stats.record(batch.stored));
 
   // Detection: rebuild state from stored events before taking new ones, then follow stored$.
-  const detectorConfig = loadDetectorConfig(config.detectorConfigPath);
+  // The file (or defaults) with the newest admin edit stored in ClickHouse over it.
+  const fileDetectorConfig = loadDetectorConfig(config.detectorConfigPath);
+  const storedDetectorConfigs = await loadDetectorConfigVersions(store.client);
+  const effective = effectiveDetectorConfig(fileDetectorConfig, storedDetectorConfigs, logger);
+  const detectorConfig = effective.config;
   const triage = deps.triage ?? governance.triage;
   const detection = new DetectionEngine({ config: detectorConfig, book, triage, onError: (err) => logger.error({ err }, 'exception version not stored') });
+  const detectorSettings = new DetectorSettings({
+    client: store.client,
+    audit: governance.audit,
+    engine: detection,
+    config: detectorConfig,
+    file: fileDetectorConfig,
+    revision: effective.revision,
+    stored: storedDetectorConfigs,
+    now,
+    logger,
+  });
   if (config.detection) {
     const rebuilt = await rebuildDetectorState(detection, store.client, detectorConfig.engine.replayHours);
     if (rebuilt.events) logger.info(rebuilt, 'detector state rebuilt from stored events');
@@ -125,7 +142,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       authRouter({ auth, secureCookie: config.cookieSecure, now }),
       usersRouter({ auth }),
       ...governance.routers,
-      detectorsRouter({ config: detectorConfig, engine: detection }),
+      detectorsRouter({ settings: detectorSettings, engine: detection }),
       kpisRouter({ client: store.client, sla: config.slaTargets, now }),
       integrationsRouter({ client: store.client, now }),
     ],
