@@ -42,6 +42,7 @@ import { DetectionEngine } from './detect/engine.ts';
 import { detectStage } from './detect/detectStage.ts';
 import { rebuildDetectorState } from './detect/rebuild.ts';
 import { detectorsRouter } from './api/detectors.ts';
+import { actionPoliciesRouter } from './api/actionPolicies.ts';
 import { DetectorSettings, effectiveDetectorConfig } from './detect/detectorSettings.ts';
 import { loadDetectorConfigVersions } from './store/loadDetectorConfigVersions.ts';
 import { kpisRouter } from './api/kpis.ts';
@@ -143,6 +144,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       usersRouter({ auth }),
       ...governance.routers,
       detectorsRouter({ settings: detectorSettings, engine: detection }),
+      actionPoliciesRouter(),
       kpisRouter({ client: store.client, sla: config.slaTargets, now }),
       integrationsRouter({ client: store.client, now }),
     ],

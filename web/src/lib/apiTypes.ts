@@ -5,6 +5,8 @@ import type { AuditRecord } from '../../../server/actions/searchAudit.ts';
 import type { Recommendation } from '../../../server/triage/recommend.ts';
 import type { CtEvent } from '../../../server/events/schema.ts';
 import type { IntegrationHealth } from '../../../server/kpi/kpiTypes.ts';
+import type { DetectorConfigVersion } from '../../../server/detect/configVersion.ts';
+import type { Policy, Risk } from '../../../server/triage/catalogue.ts';
 
 export type { AuditRecord, Recommendation };
 export type ApprovalRequest = Approval;
@@ -27,3 +29,18 @@ export type ActionResult = { outcome?: string; approvalId?: string; requiredRole
 export type KpiSeries = { metric: string; step: number; from: string; to: string; points: { t: string; v: number | null }[] };
 
 export type IntegrationsAnswer = { from: string; to: string; interfaces: IntegrationHealth[] };
+
+export type DetectorConfigAnswer = {
+  version: string;
+  revision: number;
+  detectors: { name: string; version: string; type: string }[];
+  config: Record<string, unknown>;
+  /** Keys read only when state is built: a change takes effect at the next restart. */
+  restartKeys: string[];
+  /** Such keys changed since the server started. */
+  pendingRestart: string[];
+};
+export type { ConfigUpdate } from '../../../server/detect/detectorSettings.ts';
+export type ConfigVersion = Omit<DetectorConfigVersion, 'config'>;
+export type ActionPolicy = { action: string; label: string; risk: Risk; policy: Policy; requestRoles: string[]; connector: string | null; resolves: boolean };
+export type ActionPolicies = { types: { type: string; actions: ActionPolicy[] }[] };
