@@ -4,7 +4,7 @@ import type { Approval } from '../../../server/actions/approvals.ts';
 import type { AuditRecord } from '../../../server/actions/searchAudit.ts';
 import type { Recommendation } from '../../../server/triage/recommend.ts';
 import type { CtEvent } from '../../../server/events/schema.ts';
-import type { IntegrationHealth } from '../../../server/kpi/kpiTypes.ts';
+import type { IntegrationRow } from '../../../server/kpi/kpiTypes.ts';
 import type { DetectorConfigVersion } from '../../../server/detect/configVersion.ts';
 import type { Policy, Risk } from '../../../server/triage/catalogue.ts';
 
@@ -28,7 +28,7 @@ export type ActionResult = { outcome?: string; approvalId?: string; requiredRole
 
 export type KpiSeries = { metric: string; step: number; from: string; to: string; points: { t: string; v: number | null }[] };
 
-export type IntegrationsAnswer = { from: string; to: string; interfaces: IntegrationHealth[] };
+export type IntegrationsAnswer = { from: string; to: string; interfaces: IntegrationRow[] };
 
 export type DetectorConfigAnswer = {
   version: string;
