@@ -26,7 +26,7 @@ export function createCarrierFailureDetector(config: CarrierFailureConfig): Dete
   const ttl = config.stateTtlHours * 3_600_000;
   const carriers = new ExpiringMap<string, CarrierState>(ttl, config.maxKeys);
   const failedDeliveries = new ExpiringMap<string, string>(ttl, config.maxKeys);
-  // Read on every use (not captured): an admin's threshold change applies to the running detector (detect/liveConfig.ts).
+  // Read on every use (not captured): an admin's threshold change applies to the running detector (DetectionEngine.applyConfig).
   const thresholds = () => healthThresholds(config.api);
 
   return {

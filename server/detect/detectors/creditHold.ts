@@ -28,7 +28,7 @@ export function createCreditHoldDetector(config: CreditHoldConfig): Detector {
   const customers = new ExpiringMap<string, Episode>(config.stateTtlHours * 3_600_000, config.maxKeys);
   /** Which customer an order on credit hold belongs to (order.released may lack customerId). */
   const orderCustomer = new ExpiringMap<string, string>(config.stateTtlHours * 3_600_000, config.maxKeys);
-  // Read on every use (not captured): an admin's threshold change applies to the running detector (detect/liveConfig.ts).
+  // Read on every use (not captured): an admin's threshold change applies to the running detector (DetectionEngine.applyConfig).
   const thresholds = () => ({ overdueAmountThreshold: config.overdueAmountThreshold, overdueDaysThreshold: config.overdueDaysThreshold });
 
   const episodeOf = (customerId: string, ts: number) => customers.touch(customerId, ts) ?? customers.set(customerId, { held: new Set(), overdue: 0, open: false }, ts);

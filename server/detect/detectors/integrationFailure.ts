@@ -28,7 +28,7 @@ export function createIntegrationFailureDetector(config: IntegrationFailureConfi
   const version = '1.0.0';
   const signal = signalFactory(name, version, 'integration_failure');
   const interfaces = new ExpiringMap<string, InterfaceState>(config.stateTtlHours * 3_600_000, config.maxKeys);
-  // Read on every use (not captured): an admin's threshold change applies to the running detector (detect/liveConfig.ts).
+  // Read on every use (not captured): an admin's threshold change applies to the running detector (DetectionEngine.applyConfig).
   const thresholds = () => ({ ...healthThresholds(config.health), maxRetries: config.maxRetries });
   const deadLetter = { has: (code: string) => config.deadLetterCodes.includes(code) };
 

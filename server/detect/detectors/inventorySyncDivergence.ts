@@ -33,7 +33,7 @@ export function createInventorySyncDivergenceDetector(config: InventorySyncDiver
   const version = '1.0.0';
   const signal = signalFactory(name, version, 'inventory_sync_divergence');
   const pairs = new ExpiringMap<string, Pair>(config.stateTtlHours * 3_600_000, config.maxKeys);
-  // Read on every use (not captured): an admin's threshold change applies to the running detector (detect/liveConfig.ts).
+  // Read on every use (not captured): an admin's threshold change applies to the running detector (DetectionEngine.applyConfig).
   const thresholds = () => ({ absTolerance: config.absTolerance, relTolerance: config.relTolerance, pairWindowMinutes: config.pairWindowMinutes });
 
   return {

@@ -49,7 +49,7 @@ export function createOrderAnomalyDetector(config: OrderAnomalyConfig): Detector
   const byCustomerSku = new ExpiringMap<string, History>(ttl, config.maxCustomerSkus);
   /** Line quantities of every customer of a tier (cold start of a new customer). */
   const byTier = new Map<string, RecentValues>();
-  // Read on every use (not captured): an admin's threshold change applies to the running detector (detect/liveConfig.ts).
+  // Read on every use (not captured): an admin's threshold change applies to the running detector (DetectionEngine.applyConfig).
   const thresholds = () => ({ zThreshold: config.zThreshold, minSamples: config.minSamples, minMadShare: config.minMadShare, minMadUnits: config.minMadUnits });
   const newHistory = (size: number): History => ({ qty: new RecentValues(size), value: new RecentValues(size) });
 

@@ -27,7 +27,7 @@ export function createPricingDiscrepancyDetector(config: PricingDiscrepancyConfi
   const version = '1.0.0';
   const signal = signalFactory(name, version, 'pricing_discrepancy');
   const orders = new ExpiringMap<string, OrderPricing>(config.stateTtlHours * 3_600_000, config.maxKeys);
-  // Read on every use (not captured): an admin's threshold change applies to the running detector (detect/liveConfig.ts).
+  // Read on every use (not captured): an admin's threshold change applies to the running detector (DetectionEngine.applyConfig).
   const thresholds = () => ({ contractTolerance: config.contractTolerance, marginFloor: config.marginFloor });
 
   return {

@@ -39,7 +39,7 @@ export function createShipmentDelayDetector(config: ShipmentDelayConfig): Detect
   const orders = new ExpiringMap<string, Watch>(config.stateTtlHours * 3_600_000, config.maxKeys);
   const due = new Deadlines<string>();
   // The grace is captured: scheduled deadlines are matched against it (line `promisedShip + grace !== at`),
-  // so a change applies at the next restart (liveConfig.ts). The ETA tolerance is read on every use.
+  // so a change applies at the next restart (configVersion.ts). The ETA tolerance is read on every use.
   const grace = config.graceMinutes * 60_000;
   const thresholds = () => ({ graceMinutes: grace / 60_000, etaToleranceMinutes: config.etaToleranceMinutes });
 
