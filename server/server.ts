@@ -90,7 +90,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
 
   const auth = await AuthStore.open(store.client, { now, sessionHours: config.sessionHours });
   await bootstrapAuth(auth, config, logger);
-  const governance = await startGovernance({ client: store.client, book, config, logger, now, scheduler: deps.scheduler });
+  const governance = await startGovernance({ client: store.client, book, config, logger, now, scheduler: deps.scheduler, nameOf: (id) => auth.displayName(id) });
 
   const stats = new EventStats(await eventTotals(store.client), deps.scheduler);
   pipeline.stored$.subscribe((batch) => stats.record(batch.stored));

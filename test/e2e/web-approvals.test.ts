@@ -85,12 +85,12 @@ describe('credit release approval', () => {
     await finPage.goto(`${server.url}/?view=approvals`);
     const row = finPage.locator(`[data-testid="approval-row"][data-exception="${x.id}"]`);
     await row.waitFor({ timeout: 10_000 });
-    expect(await row.textContent()).toContain(ops.id);
+    expect(await row.textContent()).toContain('olivia.ops');
     await finPage.screenshot({ path: `${ARTIFACTS}/approvals.png` });
     await row.click();
     const drawer = finPage.getByTestId('exception-drawer');
     await drawer.getByTestId('approve').click();
-    await drawer.getByTestId('approval-status').filter({ hasText: `approved by ${fin.id}` }).waitFor({ timeout: 10_000 });
+    await drawer.getByTestId('approval-status').filter({ hasText: 'approved by frank.finance' }).waitFor({ timeout: 10_000 });
 
     // The release reached the ERP once, for the held order, and resolved the exception.
     await expect.poll(() => erpCalls.length, { timeout: 15_000 }).toBe(1);

@@ -1,6 +1,6 @@
 // Shapes of REST answers, from the server's own types where they are exported.
 import type { ExceptionRecord, ExceptionStatus } from '../../../server/contracts/exception.ts';
-import type { Approval } from '../../../server/actions/approvals.ts';
+import type { NamedApproval } from '../../../server/actions/approvalNames.ts';
 import type { AuditRecord } from '../../../server/actions/searchAudit.ts';
 import type { Recommendation } from '../../../server/triage/recommend.ts';
 import type { CtEvent } from '../../../server/events/schema.ts';
@@ -9,7 +9,7 @@ import type { DetectorConfigVersion } from '../../../server/detect/configVersion
 import type { Policy, Risk } from '../../../server/triage/catalogue.ts';
 
 export type { AuditRecord, Recommendation };
-export type ApprovalRequest = Approval;
+export type ApprovalRequest = NamedApproval;
 
 export type ExceptionPage = { items: ExceptionRecord[]; nextCursor: string | null };
 
@@ -20,7 +20,7 @@ export type ExceptionDetail = {
   timeline: ExceptionRecord[];
   evidence: CtEvent[];
   recommendations: Recommendation;
-  approvals: Approval[];
+  approvals: NamedApproval[];
   audit: AuditRecord[];
 };
 
