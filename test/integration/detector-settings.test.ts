@@ -4,6 +4,7 @@
 // exception) and audited; other roles may read but not write (403).
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/server.ts';
+import { DETECTOR_CONFIG_VERSION } from '../../server/detect/config.ts';
 import { adminToken, loginToken, postEvents, startTestServer } from '../helpers/testServer.ts';
 
 let server: RunningServer;
@@ -52,7 +53,7 @@ describe('detector settings edited by an admin', () => {
 
     const saved = await call('PATCH', '/detectors/config', admin, { baseRevision: 0, config: { pricing_discrepancy: { contractTolerance: 0.005 } }, comment: 'tighter contract pricing' });
     expect(saved.status).toBe(200);
-    expect(saved.body).toMatchObject({ revision: 1, version: expect.stringMatching(/\+r1$/), changes: [{ path: 'pricing_discrepancy.contractTolerance', from: 0.02, to: 0.005 }], appliesAtRestart: [] });
+    expect(saved.body).toMatchObject({ revision: 1, version: `${DETECTOR_CONFIG_VERSION}+r1`, changes: [{ path: 'pricing_discrepancy.contractTolerance', from: 0.02, to: 0.005 }], appliesAtRestart: [] });
     const stale = await call('PATCH', '/detectors/config', admin, { baseRevision: 0, config: { pricing_discrepancy: { marginFloor: 0.1 } } });
     expect(stale.status).toBe(409);
 
@@ -66,16 +67,27 @@ describe('detector settings edited by an admin', () => {
     const denied = await call('PATCH', '/detectors/config', ops, { baseRevision: 1, config: { pricing_discrepancy: { contractTolerance: 0.5 } } });
     expect(denied.status).toBe(403);
 
+    // A key the detectors read only when they build state is stored and flagged for the next restart.
+    const sized = await call('PATCH', '/detectors/config', admin, { baseRevision: 1, config: { backorder: { maxKeys: 50_000 } } });
+    expect(sized.body).toMatchObject({ revision: 2, appliesAtRestart: ['backorder.maxKeys'] });
+    expect((await call('GET', '/detectors/config', admin)).body.pendingRestart).toEqual(['backorder.maxKeys']);
+
     await server.governance.audit.flush();
     const audit = await call('GET', '/audit?kind=config.changed', admin);
-    expect(audit.body.items).toEqual([expect.objectContaining({ kind: 'config.changed', reason: 'tighter contract pricing', data: expect.objectContaining({ revision: 1 }) })]);
+    expect(audit.body.items.map((i: { reason: string; actorName: string; data: { revision: number } }) => [i.data.revision, i.reason, i.actorName])).toEqual([
+      [2, '', 'admin'],
+      [1, 'tighter contract pricing', 'admin'],
+    ]);
 
     await server.close();
     server = await startTestServer();
     const after = await call('GET', '/detectors/config', await adminToken(server.url));
-    expect(after.body).toMatchObject({ revision: 1, version: saved.body.version, config: { pricing_discrepancy: { contractTolerance: 0.005 } } });
+    expect(after.body).toMatchObject({ revision: 2, version: sized.body.version, pendingRestart: [], config: { pricing_discrepancy: { contractTolerance: 0.005 }, backorder: { maxKeys: 50_000 } } });
     const history = await call('GET', '/detectors/config/versions', await adminToken(server.url));
-    expect(history.body.items).toEqual([expect.objectContaining({ revision: 1, changedByName: 'admin', comment: 'tighter contract pricing' })]);
+    expect(history.body.items.map((v: { revision: number; changedByName: string; comment: string }) => [v.revision, v.changedByName, v.comment])).toEqual([
+      [2, 'admin', ''],
+      [1, 'admin', 'tighter contract pricing'],
+    ]);
   });
 });
 
