@@ -19,15 +19,15 @@ export type ConfigUpdate = { revision: number; version: string; changes: ConfigC
  * revision that no longer validates (a key removed by an upgrade) is skipped with a warning
  * rather than stopping the tower; its number stays taken.
  */
-export function effectiveDetectorConfig(file: DetectorConfig, stored: readonly DetectorConfigVersion[], logger: Logger): { config: DetectorConfig; revision: number } {
+export function effectiveDetectorConfig(file: DetectorConfig, stored: readonly DetectorConfigVersion[], logger?: Logger): { config: DetectorConfig; revision: number } {
   const latest = stored.at(-1);
   if (!latest) return { config: file, revision: 0 };
   const parsed = detectorConfigSchema.safeParse(latest.config);
   if (!parsed.success) {
-    logger.warn({ revision: latest.revision, problem: formatIssues(parsed.error) }, 'stored detector configuration no longer validates; using the file configuration');
+    logger?.warn({ revision: latest.revision, problem: formatIssues(parsed.error) }, 'stored detector configuration no longer validates; using the file configuration');
     return { config: file, revision: latest.revision };
   }
-  logger.info({ revision: latest.revision, version: latest.version, by: latest.changedByName, at: latest.changedAt }, 'detector configuration: stored revision applies over the file');
+  logger?.info({ revision: latest.revision, version: latest.version, by: latest.changedByName, at: latest.changedAt }, 'detector configuration: stored revision applies over the file');
   return { config: parsed.data, revision: latest.revision };
 }
 
