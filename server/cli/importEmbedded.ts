@@ -29,9 +29,21 @@ export type EmbeddedSink = EventSink & {
   detection?: () => DetectionTally;
 };
 
+/**
+ * Rows per INSERT while importing. Every statement pays a fixed cost (the dedupe look-up, a
+ * block through each materialized view, a part to merge later) and the engine runs one at a
+ * time, so a file goes in fewer, larger inserts than live traffic (batchMaxRows) does.
+ */
+export const IMPORT_ROWS_PER_INSERT = 50_000;
+/** How long a batch may wait to fill while importing: a file has no one waiting for each event. */
+const IMPORT_MAX_WAIT_MS = 5000;
+
+/** Batches a producer keeps in flight so that the next insert fills while the current one runs. */
+export const importBatchesInFlight = (batchSize: number) => Math.max(1, Math.ceil((2 * IMPORT_ROWS_PER_INSERT) / batchSize));
+
 export async function openEmbeddedSink(config: Config, now: () => number = Date.now): Promise<EmbeddedSink> {
   const store = await openIngestStore(config);
-  const pipeline = createStoredPipeline(store, config, { now });
+  const pipeline = createStoredPipeline(store, { ...config, batchMaxRows: Math.max(config.batchMaxRows, IMPORT_ROWS_PER_INSERT), batchMaxWaitMs: Math.max(config.batchMaxWaitMs, IMPORT_MAX_WAIT_MS) }, { now });
   const watch = config.detection ? await startDetection(config, store, pipeline).catch(async (error) => {
     await pipeline.drain();
     await store.close();
