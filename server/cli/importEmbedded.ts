@@ -6,6 +6,7 @@
 // exceptions, with last year's detection times.
 import type { Config } from '../config.ts';
 import { ConfigError } from '../config.ts';
+import { AuditLog } from '../actions/audit.ts';
 import { FINAL_STATUSES, type ExceptionRecord } from '../contracts/exception.ts';
 import { loadDetectorConfig } from '../detect/config.ts';
 import { DetectionEngine } from '../detect/engine.ts';
@@ -44,7 +45,7 @@ export const importBatchesInFlight = (batchSize: number) => Math.max(1, Math.cei
 export async function openEmbeddedSink(config: Config, now: () => number = Date.now): Promise<EmbeddedSink> {
   const store = await openIngestStore(config);
   const pipeline = createStoredPipeline(store, { ...config, batchMaxRows: Math.max(config.batchMaxRows, IMPORT_ROWS_PER_INSERT), batchMaxWaitMs: Math.max(config.batchMaxWaitMs, IMPORT_MAX_WAIT_MS) }, { now });
-  const watch = config.detection ? await startDetection(config, store, pipeline).catch(async (error) => {
+  const watch = config.detection ? await startDetection(config, store, pipeline, now).catch(async (error) => {
     await pipeline.drain();
     await store.close();
     throw error;
@@ -65,7 +66,7 @@ export async function openEmbeddedSink(config: Config, now: () => number = Date.
 }
 
 /** The detection engine following the pipeline's stored batches, as `startServer` wires it. */
-async function startDetection(config: Config, store: Store, pipeline: IngestPipeline) {
+async function startDetection(config: Config, store: Store, pipeline: IngestPipeline, now: () => number) {
   let triage;
   try {
     triage = createTriage(parseRoutingRules(config.routingRules));
@@ -74,6 +75,9 @@ async function startDetection(config: Config, store: Store, pipeline: IngestPipe
   }
   const detectorConfig = loadDetectorConfig(config.detectorConfigPath);
   const book = new ExceptionBook({ persist: (rows) => appendExceptionVersions(store.client, rows) });
+  // Imported exceptions are audited like live ones: every detector version is a 'detection' entry.
+  const audit = new AuditLog(store.client, now);
+  const audited = audit.followDetections(book.changes$);
   book.restore((await loadActiveExceptions(store.client)).map(fromExceptionRow));
   let failed: Error | undefined;
   const engine = new DetectionEngine({ config: detectorConfig, book, triage, onError: (err) => (failed ??= err) });
@@ -101,6 +105,8 @@ async function startDetection(config: Config, store: Store, pipeline: IngestPipe
       engine.flushAll();
       await book.flush();
       changes.unsubscribe();
+      audited.unsubscribe();
+      await audit.flush();
       tally.stillOpen = [...seen].filter((id) => {
         const x = book.get(id);
         return x !== undefined && !FINAL_STATUSES.includes(x.status);
