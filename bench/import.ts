@@ -10,7 +10,16 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { importBatchesInFlight, openEmbeddedSink } from '../server/cli/importEmbedded.ts';
+import { IMPORT_ROWS_PER_INSERT, importBatchesInFlight, openEmbeddedSink } from '../server/cli/importEmbedded.ts';
+import { parseDetectorConfig } from '../server/detect/config.ts';
+import { DetectionEngine } from '../server/detect/engine.ts';
+import type { CtEvent } from '../server/events/schema.ts';
+import { ExceptionBook } from '../server/exceptions/book.ts';
+import { openIngestStore } from '../server/pipeline/storedPipeline.ts';
+import { toEventRow } from '../server/store/eventRow.ts';
+import { insertEvents } from '../server/store/insertEvents.ts';
+import { parseRoutingRules } from '../server/triage/routing.ts';
+import { createTriage } from '../server/triage/triage.ts';
 import { loadConfig } from '../server/config.ts';
 import { importCsv } from '../server/ingest/csv/csvAdapter.ts';
 import { runImport } from '../server/ingest/importRun.ts';
@@ -128,6 +137,29 @@ try {
         `exceptions ${JSON.stringify(detected?.raised ?? {})}, CPU ${((used.user + used.system) / 1e6).toFixed(1)} s (${perHundredK(used, rows)}, chDB's threads included), load average ${loadavg()[0].toFixed(2)}`,
     );
   }
+
+  // Where the CPU goes: the stages of the embedded run measured alone, on the same events.
+  const csvEvents: CtEvent[] = [];
+  for await (const result of importNdjson(createReadStream(ndjsonFile))) if ('event' in result) csvEvents.push(result.event);
+  const detectCpu = process.cpuUsage();
+  const engine = new DetectionEngine({
+    config: parseDetectorConfig({}),
+    book: new ExceptionBook({ persist: async () => {} }),
+    triage: createTriage(parseRoutingRules(loadConfig({}, {}).routingRules)),
+  });
+  for (let i = 0; i < csvEvents.length; i += IMPORT_ROWS_PER_INSERT) engine.process(csvEvents.slice(i, i + IMPORT_ROWS_PER_INSERT));
+  engine.flushAll();
+  const detectUsed = process.cpuUsage(detectCpu);
+  const store = await openIngestStore(loadConfig({}, { dataDir: join(dir, 'data'), database: 'bench_import_insert' }));
+  const insertCpu = process.cpuUsage();
+  const ingestedAt = new Date().toISOString();
+  for (let i = 0; i < csvEvents.length; i += IMPORT_ROWS_PER_INSERT) {
+    await insertEvents(store.client, csvEvents.slice(i, i + IMPORT_ROWS_PER_INSERT).map((e) => toEventRow(e, ingestedAt)));
+  }
+  const insertUsed = process.cpuUsage(insertCpu);
+  await store.close();
+  console.log(`  stages alone, on the ${csvEvents.length} events of the CSV file (per 100k CSV rows; the NDJSON file has one row per event):`);
+  console.log(`    detection engine in memory: ${perHundredK(detectUsed, ROWS)}; rows + INSERT with every view, ${IMPORT_ROWS_PER_INSERT} per insert: ${perHundredK(insertUsed, ROWS)} (load average ${loadavg()[0].toFixed(2)})`);
   console.log(`  peak RSS over all runs ${(peakRss / 1e6).toFixed(0)} MB`);
   console.log(`  reproduce: npm run bench:import -- --rows ${ROWS}`);
 } finally {
