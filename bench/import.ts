@@ -10,7 +10,16 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { openEmbeddedSink } from '../server/cli/importEmbedded.ts';
+import { IMPORT_ROWS_PER_INSERT, importBatchesInFlight, openEmbeddedSink } from '../server/cli/importEmbedded.ts';
+import { parseDetectorConfig } from '../server/detect/config.ts';
+import { DetectionEngine } from '../server/detect/engine.ts';
+import type { CtEvent } from '../server/events/schema.ts';
+import { ExceptionBook } from '../server/exceptions/book.ts';
+import { openIngestStore } from '../server/pipeline/storedPipeline.ts';
+import { toEventRow } from '../server/store/eventRow.ts';
+import { insertEvents } from '../server/store/insertEvents.ts';
+import { parseRoutingRules } from '../server/triage/routing.ts';
+import { createTriage } from '../server/triage/triage.ts';
 import { loadConfig } from '../server/config.ts';
 import { importCsv } from '../server/ingest/csv/csvAdapter.ts';
 import { runImport } from '../server/ingest/importRun.ts';
@@ -50,6 +59,9 @@ async function generate(path: string, rows: number) {
   await once(out, 'finish');
 }
 
+/** CPU of this process (the engine's threads included) per 100,000 input rows: what the figure costs on a shared machine. */
+const perHundredK = (cpu: NodeJS.CpuUsage, rows: number) => `${(((cpu.user + cpu.system) / 1e6) * (100_000 / rows)).toFixed(2)} CPU-s per 100k rows`;
+
 const dir = await mkdtemp(join(tmpdir(), 'ct-bench-import-'));
 try {
   const file = join(dir, 'orders.csv');
@@ -84,7 +96,7 @@ try {
   console.log(`bench:import csv  rows=${ROWS} file=${(bytes / 1e6).toFixed(1)} MB events=${events} rejects=${rejects}`);
   console.log(`  parse+map+validate: ${seconds.toFixed(2)} s, ${Math.round(ROWS / seconds).toLocaleString('en')} rows/s, ${Math.round(events / seconds).toLocaleString('en')} events/s`);
   console.log(`  (csv-parse alone: ${Math.round(parsedRows / parseSeconds).toLocaleString('en')} rows/s)`);
-  console.log(`  CPU time ${cpuSeconds.toFixed(2)} s → ${Math.round(ROWS / cpuSeconds).toLocaleString('en')} rows per CPU-second (load average ${loadavg()[0].toFixed(2)} on ${cpus().length} cores)`);
+  console.log(`  CPU time ${cpuSeconds.toFixed(2)} s → ${Math.round(ROWS / cpuSeconds).toLocaleString('en')} rows per CPU-second, ${perHundredK(cpu, ROWS)} (load average ${loadavg()[0].toFixed(2)} on ${cpus().length} cores)`);
   console.log(`  peak RSS ${(peakRss / 1e6).toFixed(0)} MB`);
 
   // The same events as NDJSON (the format of `import --format ndjson` and POST /api/v1/events).
@@ -96,11 +108,12 @@ try {
   ndjsonOut.end();
   await once(ndjsonOut, 'finish');
   const ndjsonStarted = performance.now();
+  const ndjsonCpu = process.cpuUsage();
   let ndjsonEvents = 0;
   for await (const result of importNdjson(createReadStream(ndjsonFile))) if ('event' in result) ndjsonEvents++;
   const ndjsonSeconds = (performance.now() - ndjsonStarted) / 1000;
   console.log(`bench:import ndjson events=${ndjsonEvents} file=${((await stat(ndjsonFile)).size / 1e6).toFixed(1)} MB`);
-  console.log(`  parse+validate: ${ndjsonSeconds.toFixed(2)} s, ${Math.round(ndjsonEvents / ndjsonSeconds).toLocaleString('en')} rows/s`);
+  console.log(`  parse+validate: ${ndjsonSeconds.toFixed(2)} s, ${Math.round(ndjsonEvents / ndjsonSeconds).toLocaleString('en')} rows/s, ${perHundredK(process.cpuUsage(ndjsonCpu), ndjsonEvents)}`);
 
   // Into the embedded engine as `import --data` runs it: dedupe, batched inserts and the
   // detection engine on event time (CONTROL_TOWER_DETECTION=true), book flushed at the end.
@@ -112,7 +125,8 @@ try {
     const sink = await openEmbeddedSink(loadConfig({ CONTROL_TOWER_DETECTION: 'true' }, { dataDir: join(dir, 'data'), database: `bench_import_${label}` }));
     const cpuStart = process.cpuUsage();
     const pipelineStarted = performance.now();
-    const summary = await runImport(adapter(), sink, { batchSize: 1000, maxInFlight: 10 });
+    // As `import --data` runs it (server/cli/import.ts): batches of 1000, enough in flight to fill the next insert.
+    const summary = await runImport(adapter(), sink, { batchSize: 1000, maxInFlight: importBatchesInFlight(1000) });
     const pipelineSeconds = (performance.now() - pipelineStarted) / 1000;
     const used = process.cpuUsage(cpuStart);
     const detected = sink.detection?.();
@@ -120,9 +134,32 @@ try {
     console.log(
       `  ${label} → embedded pipeline + detection into chDB: ${pipelineSeconds.toFixed(2)} s, ${Math.round(rows / pipelineSeconds).toLocaleString('en')} rows/s, ` +
         `${Math.round(summary.accepted / pipelineSeconds).toLocaleString('en')} events/s stored (accepted ${summary.accepted}), ` +
-        `exceptions ${JSON.stringify(detected?.raised ?? {})}, CPU ${((used.user + used.system) / 1e6).toFixed(1)} s, load average ${loadavg()[0].toFixed(2)}`,
+        `exceptions ${JSON.stringify(detected?.raised ?? {})}, CPU ${((used.user + used.system) / 1e6).toFixed(1)} s (${perHundredK(used, rows)}, chDB's threads included), load average ${loadavg()[0].toFixed(2)}`,
     );
   }
+
+  // Where the CPU goes: the stages of the embedded run measured alone, on the same events.
+  const csvEvents: CtEvent[] = [];
+  for await (const result of importNdjson(createReadStream(ndjsonFile))) if ('event' in result) csvEvents.push(result.event);
+  const detectCpu = process.cpuUsage();
+  const engine = new DetectionEngine({
+    config: parseDetectorConfig({}),
+    book: new ExceptionBook({ persist: async () => {} }),
+    triage: createTriage(parseRoutingRules(loadConfig({}, {}).routingRules)),
+  });
+  for (let i = 0; i < csvEvents.length; i += IMPORT_ROWS_PER_INSERT) engine.process(csvEvents.slice(i, i + IMPORT_ROWS_PER_INSERT));
+  engine.flushAll();
+  const detectUsed = process.cpuUsage(detectCpu);
+  const store = await openIngestStore(loadConfig({}, { dataDir: join(dir, 'data'), database: 'bench_import_insert' }));
+  const insertCpu = process.cpuUsage();
+  const ingestedAt = new Date().toISOString();
+  for (let i = 0; i < csvEvents.length; i += IMPORT_ROWS_PER_INSERT) {
+    await insertEvents(store.client, csvEvents.slice(i, i + IMPORT_ROWS_PER_INSERT).map((e) => toEventRow(e, ingestedAt)));
+  }
+  const insertUsed = process.cpuUsage(insertCpu);
+  await store.close();
+  console.log(`  stages alone, on the ${csvEvents.length} events of the CSV file (per 100k CSV rows; the NDJSON file has one row per event):`);
+  console.log(`    detection engine in memory: ${perHundredK(detectUsed, ROWS)}; rows + INSERT with every view, ${IMPORT_ROWS_PER_INSERT} per insert: ${perHundredK(insertUsed, ROWS)} (load average ${loadavg()[0].toFixed(2)})`);
   console.log(`  peak RSS over all runs ${(peakRss / 1e6).toFixed(0)} MB`);
   console.log(`  reproduce: npm run bench:import -- --rows ${ROWS}`);
 } finally {

@@ -14,7 +14,7 @@ import { loadMapping, MappingError, type MappingFile } from '../ingest/mappingFi
 import { importNdjson } from '../ingest/ndjsonAdapter.ts';
 import { importOcel } from '../ingest/ocel/ocelAdapter.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
-import { openEmbeddedSink, type DetectionTally, type EmbeddedSink } from './importEmbedded.ts';
+import { importBatchesInFlight, openEmbeddedSink, type DetectionTally, type EmbeddedSink } from './importEmbedded.ts';
 import { storeFlags, type StoreFlagValues } from './storeOptions.ts';
 import { OcelFormatError } from '../ingest/ocel/ocelLog.ts';
 
@@ -42,7 +42,6 @@ export type ImportCommandDeps = {
 
 /** Exit code when the import finished but some records were rejected. */
 export const EXIT_SOME_REJECTED = 3;
-const IN_PROCESS_BATCHES_IN_FLIGHT = 10;
 
 /** Exit code when the import could not run: bad mapping, unreadable file, tower refusing. */
 export const EXIT_CANNOT_IMPORT = 2;
@@ -91,8 +90,8 @@ async function runCommand(file: string, flags: ImportFlags, deps: ImportCommandD
   try {
     const summary = await runImport(adapterFor(flags, file, input, mapping), sink, {
       batchSize: Number(flags.batchSize),
-      // The in-process pipeline inserts up to batchMaxRows per statement: keep several batches queued.
-      maxInFlight: inProcess(flags) ? IN_PROCESS_BATCHES_IN_FLIGHT : 1,
+      // The in-process pipeline inserts up to IMPORT_ROWS_PER_INSERT per statement: keep the next one filling.
+      maxInFlight: inProcess(flags) ? importBatchesInFlight(Number(flags.batchSize)) : 1,
       onProgress: (progress) => {
         const seconds = Math.max((now() - started) / 1000, 0.001);
         bar?.update(bytesRead, { events: progress.events, rate: Math.round((progress.events + progress.rejected) / seconds) });

@@ -6,6 +6,7 @@
 // exceptions, with last year's detection times.
 import type { Config } from '../config.ts';
 import { ConfigError } from '../config.ts';
+import { AuditLog } from '../actions/audit.ts';
 import { FINAL_STATUSES, type ExceptionRecord } from '../contracts/exception.ts';
 import { loadDetectorConfig } from '../detect/config.ts';
 import { DetectionEngine } from '../detect/engine.ts';
@@ -31,10 +32,22 @@ export type EmbeddedSink = EventSink & {
   detection?: () => DetectionTally;
 };
 
+/**
+ * Rows per INSERT while importing. Every statement pays a fixed cost (the dedupe look-up, a
+ * block through each materialized view, a part to merge later) and the engine runs one at a
+ * time, so a file goes in fewer, larger inserts than live traffic (batchMaxRows) does.
+ */
+export const IMPORT_ROWS_PER_INSERT = 50_000;
+/** How long a batch may wait to fill while importing: a file has no one waiting for each event. */
+const IMPORT_MAX_WAIT_MS = 5000;
+
+/** Batches a producer keeps in flight so that the next insert fills while the current one runs. */
+export const importBatchesInFlight = (batchSize: number) => Math.max(1, Math.ceil((2 * IMPORT_ROWS_PER_INSERT) / batchSize));
+
 export async function openEmbeddedSink(config: Config, now: () => number = Date.now): Promise<EmbeddedSink> {
   const store = await openIngestStore(config);
-  const pipeline = createStoredPipeline(store, config, { now });
-  const watch = config.detection ? await startDetection(config, store, pipeline).catch(async (error) => {
+  const pipeline = createStoredPipeline(store, { ...config, batchMaxRows: Math.max(config.batchMaxRows, IMPORT_ROWS_PER_INSERT), batchMaxWaitMs: Math.max(config.batchMaxWaitMs, IMPORT_MAX_WAIT_MS) }, { now });
+  const watch = config.detection ? await startDetection(config, store, pipeline, now).catch(async (error) => {
     await pipeline.drain();
     await store.close();
     throw error;
@@ -55,7 +68,7 @@ export async function openEmbeddedSink(config: Config, now: () => number = Date.
 }
 
 /** The detection engine following the pipeline's stored batches, as `startServer` wires it. */
-async function startDetection(config: Config, store: Store, pipeline: IngestPipeline) {
+async function startDetection(config: Config, store: Store, pipeline: IngestPipeline, now: () => number) {
   let triage;
   try {
     triage = createTriage(parseRoutingRules(config.routingRules));
@@ -65,6 +78,9 @@ async function startDetection(config: Config, store: Store, pipeline: IngestPipe
   // The thresholds a tower on this store runs: the file with the newest admin edit over it.
   const { config: detectorConfig } = effectiveDetectorConfig(loadDetectorConfig(config.detectorConfigPath), await loadDetectorConfigVersions(store.client));
   const book = new ExceptionBook({ persist: (rows) => appendExceptionVersions(store.client, rows) });
+  // Imported exceptions are audited like live ones: every detector version is a 'detection' entry.
+  const audit = new AuditLog(store.client, now);
+  const audited = audit.followDetections(book.changes$);
   book.restore((await loadActiveExceptions(store.client)).map(fromExceptionRow));
   let failed: Error | undefined;
   const engine = new DetectionEngine({ config: detectorConfig, book, triage, onError: (err) => (failed ??= err) });
@@ -92,6 +108,8 @@ async function startDetection(config: Config, store: Store, pipeline: IngestPipe
       engine.flushAll();
       await book.flush();
       changes.unsubscribe();
+      audited.unsubscribe();
+      await audit.flush();
       tally.stillOpen = [...seen].filter((id) => {
         const x = book.get(id);
         return x !== undefined && !FINAL_STATUSES.includes(x.status);

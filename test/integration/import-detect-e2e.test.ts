@@ -70,6 +70,21 @@ describe('import --data with detection on', () => {
     expect(rows.map((r) => r.revenue_at_risk)).toEqual([60, 200, 50]);
   });
 
+  it('audits every imported detection like a live one: one entry per version a detector committed', async () => {
+    const audit = await (await store.client.query({
+      query: `SELECT exception_id, exception_version, outcome, order_ids FROM audit_log WHERE kind = 'detection' ORDER BY exception_id, exception_version`,
+      format: 'JSONEachRow',
+    })).json<{ exception_id: string; exception_version: number; outcome: string; order_ids: string[] }>();
+    const versions = await (await store.client.query({
+      query: `SELECT exception_id, version, change FROM exception_log ORDER BY exception_id, version`,
+      format: 'JSONEachRow',
+    })).json<{ exception_id: string; version: number; change: string }>();
+    // Three exceptions: opened (3), and two of them resolved by a later event (2); the second import adds none.
+    expect(versions).toHaveLength(5);
+    expect(audit.map((a) => [a.exception_id, a.exception_version, a.outcome])).toEqual(versions.map((v) => [v.exception_id, v.version, v.change]));
+    expect(new Set(audit.flatMap((a) => a.order_ids))).toEqual(new Set(['o-102', 'o-103', 'o-104']));
+  });
+
   it('gives the week its KPIs', async () => {
     const { current } = await computeKpis(store.client, { fromMs: at('2026-03-01T00:00:00Z'), toMs: at('2026-03-10T00:00:00Z'), sla: DEFAULT_SLA_TARGETS });
     // Lines: o-101 i1 10/10, i2 4/4; o-102 i3 6/6; o-103 i4 8/8 (one shipment after re-allocation);

@@ -228,4 +228,15 @@ describe('order_anomaly detector', () => {
     expect(kinds(signals)).toEqual(['open anomaly:O-X']);
     expect(signals[0].lines).toEqual([{ orderId: 'O-X', lineId: 'O-X-1' }]);
   });
+  it('takes a quantity the customer orders often as usual even when another one is the majority, and still flags a rare spike', () => {
+    const d = detector('order_anomaly');
+    // 8 orders of 6 units for every 6 of 26 (same sku): the MAD is 0, yet 26 is this customer's other usual size.
+    const qtys = Array.from({ length: 42 }, (_, i) => ([0, 2, 4, 6, 8, 9, 11, 13].includes(i % 14) ? 6 : 26));
+    const history = qtys.map((qty, i) => order(`O-${i}`, T0 + i * MIN, { lines: [{ lineId: `O-${i}-1`, sku: 'SKU-1', qty, unitPrice: 3 }] }));
+    expect(run(d, history)).toEqual([]);
+    const usual = order('O-U', T0 + HOUR, { lines: [{ lineId: 'O-U-1', sku: 'SKU-1', qty: 26, unitPrice: 3 }] });
+    expect(run(d, [usual])).toEqual([]);
+    const spike = order('O-X', T0 + 2 * HOUR, { lines: [{ lineId: 'O-X-1', sku: 'SKU-1', qty: 400, unitPrice: 3 }] });
+    expect(kinds(run(d, [spike]))).toEqual(['open anomaly:O-X']);
+  });
 });

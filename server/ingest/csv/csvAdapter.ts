@@ -64,8 +64,11 @@ export async function* importCsv(input: NodeJS.ReadableStream | string, mapping:
 
   const finish = (done: Pending): ImportResult => {
     const where = done.firstLine === done.lastLine ? `line ${done.firstLine}` : `lines ${done.firstLine}-${done.lastLine}`;
-    const candidate: Candidate = { ...done.candidate, source: mapping.source };
-    if (done.merge === 'lines') candidate.attrs = { ...(candidate.attrs as object), lines: done.lines };
+    // The candidate and its attrs were made for this document alone: completed in place, not copied
+    // (keys land where a copy would put them, so the stored attrs text is the same).
+    const candidate: Candidate = done.candidate;
+    candidate.source = mapping.source;
+    if (done.merge === 'lines') (candidate.attrs as Record<string, unknown>).lines = done.lines;
     if (done.merge === 'sum') (candidate.attrs as Record<string, unknown>).lineCount = done.rows.length;
     candidate.id ??= deterministicId('csv', [done.record, done.candidate.type, String(candidate.orderId ?? candidate.shipmentId ?? candidate.sku ?? '')], done.rows.join('\n'));
     return checked(candidate, where);
