@@ -4,7 +4,9 @@
 // never silently resolved. Replays send the same idempotency key again.
 import { FINAL_STATUSES, type ExceptionRecord } from '../contracts/exception.ts';
 import { AppError, notFound } from '../errors.ts';
-import { findAction } from '../triage/catalogue.ts';
+import { CATALOGUE, findAction } from '../triage/catalogue.ts';
+
+const CATALOGUE_ACTIONS = Object.values(CATALOGUE).flat();
 import type { Outcome } from './idempotency.ts';
 import type { ExceptionBook } from '../exceptions/book.ts';
 import { VersionConflictError } from '../exceptions/book.ts';
@@ -150,8 +152,10 @@ export class Executor {
   resumeInterrupted(): number {
     let n = 0;
     for (const d of this.d.deliveries.list('sending')) {
+      // An exception closed meanwhile has left the book; its command is still owed (it was
+      // answered 202) — it is sent, and the outcome recorded without changing the state.
       const x = this.d.book.get(d.exceptionId);
-      const def = x && findAction(x.type, d.action);
+      const def = x ? findAction(x.type, d.action) : CATALOGUE_ACTIONS.find((a) => a.action === d.action && a.connector === d.connector);
       if (!def) continue;
       this.start(d, def, EXECUTOR_ACTOR);
       n++;

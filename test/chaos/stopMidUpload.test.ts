@@ -7,7 +7,7 @@ import { makeEvents } from './helpers/producer.ts';
 import { freePort, ingestAuth, sleep, spawnTower, tempDataDir, type Tower } from './helpers/tower.ts';
 import { auditEvents } from './helpers/verifyStore.ts';
 
-const ROUNDS = Number(process.env.CHAOS_STOP_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.CHAOS_STOP_ROUNDS ?? 2);
 const UPLOADS = 4;
 const KNOCKERS = 3;
 const EVENTS_PER_UPLOAD = 6000; // ≈ 3 MB of NDJSON

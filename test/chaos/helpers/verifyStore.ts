@@ -63,7 +63,7 @@ export async function auditExceptions(dataDir: string): Promise<ExceptionAudit> 
 export type ActionAudit = {
   /** Exceptions whose current version still says an action is being sent (nothing will finish it). */
   stuckSending: string[];
-  /** Deliveries whose latest state is not succeeded (sending: cut off and never resumed; dead letters). */
+  /** Deliveries whose latest state is neither succeeded nor cancelled (sending: cut off and never resumed; dead letters). */
   unfinishedDeliveries: { id: string; exceptionId: string; status: string }[];
   /** Deliveries per tower idempotency key: more than one means the same request was started twice. */
   deliveriesPerKey: Map<string, number>;
@@ -77,7 +77,7 @@ export async function auditActions(dataDir: string): Promise<ActionAudit> {
   const rows = async <T>(query: string) => (await store.client.query({ query, format: 'JSONEachRow' })).json<T>();
   try {
     const stuck = await rows<{ id: string }>(`SELECT exception_id AS id FROM exceptions_current FINAL WHERE JSONExtractString(details, 'execution', 'status') = 'sending'`);
-    const unfinished = await rows<{ id: string; exceptionId: string; status: string }>(`SELECT id, exception_id AS exceptionId, status FROM connector_deliveries FINAL WHERE status != 'succeeded'`);
+    const unfinished = await rows<{ id: string; exceptionId: string; status: string }>(`SELECT id, exception_id AS exceptionId, status FROM connector_deliveries FINAL WHERE status NOT IN ('succeeded', 'cancelled')`);
     const perKey = await rows<{ key: string; n: string }>('SELECT idempotency_key AS key, uniqExact(id) AS n FROM connector_deliveries GROUP BY key');
     const reopened = await rows<{ id: string; n: string }>(`SELECT exception_id AS id, countIf(status = 'open' AND version > 1) AS n FROM exception_log GROUP BY id HAVING n > 0`);
     return {
