@@ -61,7 +61,10 @@ export class IngestPipeline {
         batchEvents({ maxRows: opts.maxRows, maxWaitMs: opts.maxWaitMs }, deps.scheduler),
         storeBatch({
           lookup: deps.lookup,
-          insert: deps.insert,
+          insert: async (events) => {
+            await deps.insert(events);
+            this.trouble = undefined; // an insert went through: storage takes writes
+          },
           attempts: opts.insertAttempts ?? 3,
           backoffMs: (attempt) => 100 * 4 ** (attempt - 1),
           sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
@@ -78,7 +81,6 @@ export class IngestPipeline {
           this.totals.accepted += batch.stored.length;
           this.totals.duplicates += batch.duplicates;
           if (batch.failed) this.totals.failedBatches++;
-          else if (batch.stored.length > 0) this.trouble = undefined; // an insert went through: storage takes writes
           this.depth -= batch.size;
           if (!batch.failed) this.storedSubject.next(batch);
         },
