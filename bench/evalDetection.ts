@@ -20,7 +20,7 @@ import { EXCEPTION_TYPES, type CtEvent } from '../server/events/schema.ts';
 import type { ExceptionRecord, ExceptionType } from '../server/contracts/exception.ts';
 import type { Triage } from '../server/contracts/triage.ts';
 import { ExceptionBook } from '../server/exceptions/book.ts';
-import { parseDetectorConfig } from '../server/detect/config.ts';
+import { loadDetectorConfig } from '../server/detect/config.ts';
 import { DetectionEngine } from '../server/detect/engine.ts';
 import { createSimulator } from '../server/sim/simulator.ts';
 import { faultRatesSchema } from '../server/sim/config.ts';
@@ -69,9 +69,9 @@ function keysMatch(x: ExceptionRecord, f: Fault): boolean {
   }
 }
 
-export function runOne(seed: number, scale: number, days: number, linesPerDay: number, skus: number): RunResult {
+export function runOne(seed: number, scale: number, days: number, linesPerDay: number, skus: number, detectorConfigPath?: string): RunResult {
   const sim = createSimulator({ seed, startTs: START, linesPerDay, skus, faultRates: scaledRates(scale) });
-  const config = parseDetectorConfig({});
+  const config = loadDetectorConfig(detectorConfigPath);
   const book = new ExceptionBook({ persist: async () => {}, recentClosed: 1_000_000 });
   const detected = new Map<string, ExceptionRecord>();
   const evidence = new Map<string, Set<string>>();
@@ -164,15 +164,16 @@ async function main(): Promise<void> {
     .option('--lines-per-day <n>', 'order lines per simulated day', '20000')
     .option('--skus <n>', 'catalogue size (each sku × warehouse is snapshotted by ERP and WMS every 2 h)', '1000')
     .option('--parallel <n>', 'runs in parallel (child processes)', '2')
+    .option('--detector-config <file>', 'detector configuration (JSON) instead of the defaults, as the server takes it')
     .option('--verbose', 'print examples of false positives and negatives')
     .option('--worker <spec>', 'internal: run one seed:scale and print its result');
   program.parse();
-  const o = program.opts<{ json?: boolean; seeds: string; scales: string; days: string; linesPerDay: string; skus: string; parallel: string; verbose?: boolean; worker?: string }>();
+  const o = program.opts<{ json?: boolean; seeds: string; scales: string; days: string; linesPerDay: string; skus: string; parallel: string; verbose?: boolean; worker?: string; detectorConfig?: string }>();
   const days = Number(o.days);
   const lines = Number(o.linesPerDay);
   if (o.worker) {
     const [seed, scale] = o.worker.split(':').map(Number);
-    process.send!(runOne(seed, scale, days, lines, Number(o.skus)));
+    process.send!(runOne(seed, scale, days, lines, Number(o.skus), o.detectorConfig));
     return;
   }
   const jobs = o.scales.split(',').flatMap((scale) => o.seeds.split(',').map((seed) => `${seed}:${scale}`));
@@ -180,7 +181,8 @@ async function main(): Promise<void> {
   const self = fileURLToPath(import.meta.url);
   const runJob = (spec: string) =>
     new Promise<RunResult>((resolve, reject) => {
-      const child = fork(self, ['--worker', spec, '--days', o.days, '--lines-per-day', o.linesPerDay, '--skus', o.skus], { execArgv: ['--import', 'tsx'] });
+      const args = ['--worker', spec, '--days', o.days, '--lines-per-day', o.linesPerDay, '--skus', o.skus, ...(o.detectorConfig ? ['--detector-config', o.detectorConfig] : [])];
+      const child = fork(self, args, { execArgv: ['--import', 'tsx'] });
       child.once('message', (m) => resolve(m as RunResult));
       child.once('exit', (code) => code !== 0 && reject(new Error(`run ${spec} exited with ${code}`)));
     });
@@ -220,6 +222,9 @@ async function main(): Promise<void> {
       .filter((g) => g.lastDayGrowth > 0)
       .sort((a, b) => b.lastDayGrowth - a.lastDayGrowth)
       .slice(0, 6);
+    const total = (d: Record<string, number>) => Object.values(d).reduce((a, b) => a + b, 0);
+    const growth = total(end) - total(before);
+    console.log(`state growth on the last day: ${growth} keys (${((100 * growth) / total(before)).toFixed(1)}% of ${total(before)})`);
     console.log('still growing on the last day:', JSON.stringify(growing));
   }
   if (o.verbose) for (const r of results) console.log(`\nseed ${r.seed} ×${r.scale}\nFP:\n  ${r.examples.fp.join('\n  ')}\nFN:\n  ${r.examples.fn.join('\n  ')}`);

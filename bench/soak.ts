@@ -1,61 +1,105 @@
 // Soak: a real tower (child process) fed at 70% of its sustained ingest rate for a long
-// time. Reports RSS drift (end vs after warm-up), ingest latency, queue depth, and checks
-// at the end that every acknowledged event is stored exactly once.
+// time with the simulator's traffic (every event type, injected faults, so the detectors
+// keep real keyed state and open and close exceptions). Reports RSS drift (end vs after
+// warm-up), keyed detector state drift, ingest latency, queue depth, and checks at the end
+// that every acknowledged event is stored exactly once.
 //   npm run bench:soak -- --minutes 60            (the documented one-hour run)
 //   npm run bench:soak -- --minutes 3 --load 0.7  (a short run)
 //   --rate N skips the capacity probe and offers N events/s.
+//   --lines-per-day N sets how fast simulated time runs: at 100,000 lines (~700,000 events)
+//   a simulated day, an hour at ~8,000 events/s covers ~40 simulated days, so every keyed
+//   state passes its lifetime (orders: 4 days) during the warm-up.
 import { rmSync } from 'node:fs';
-import { Producer, makeEvents } from '../test/chaos/helpers/producer.ts';
-import { freePort, ingestAuth, sleep, spawnTower, tempDataDir, type Tower } from '../test/chaos/helpers/tower.ts';
-import { auditEvents } from '../test/chaos/helpers/verifyStore.ts';
+import type { CtEvent } from '../server/events/schema.ts';
+import { createSimulator } from '../server/sim/simulator.ts';
+import { CHAOS_ADMIN_PASSWORD, freePort, ingestAuth, sleep, spawnTower, tempDataDir, type Tower } from '../test/chaos/helpers/tower.ts';
+import { eventTotals } from '../test/chaos/helpers/verifyStore.ts';
 import { flag, fmt, machine, percentile } from './lib/stats.ts';
 
 const minutes = flag('minutes', 60);
 const load = flag('load', 0.7);
 const batchSize = flag('batch', 500);
 const fixedRate = process.argv.includes('--rate') ? flag('rate', 1) : undefined;
+const linesPerDay = flag('lines-per-day', 100_000);
 const MiB = 2 ** 20;
 
+/** The simulator as an endless source of batches, in event-time order (seed fixed). */
+/** Every event handed out; each is sent until acknowledged, so at the end taken = acknowledged. */
+let taken = 0;
+function simulatedTraffic(): (count: number) => CtEvent[] {
+  const sim = createSimulator({ seed: 42, startTs: Date.parse('2025-01-06T00:00:00Z'), linesPerDay });
+  let clock = Date.parse('2025-01-06T00:00:00Z');
+  let buffer: CtEvent[] = [];
+  return (count) => {
+    while (buffer.length < count) buffer = buffer.concat(sim.advanceTo((clock += 5 * 60_000)));
+    taken += count;
+    return buffer.splice(0, count);
+  };
+}
+
+/** Total keys held by the detectors (GET /api/v1/detectors/state), per detector and state. */
+async function detectorState(tower: Tower, token: string): Promise<Record<string, number>> {
+  const res = await fetch(`${tower.url}/api/v1/detectors/state`, { headers: { authorization: `Bearer ${token}` } });
+  const body = (await res.json()) as { state: Record<string, Record<string, number>> };
+  const flat: Record<string, number> = {};
+  for (const [det, sizes] of Object.entries(body.state)) for (const [k, v] of Object.entries(sizes)) flat[`${det}.${k}`] = v;
+  return flat;
+}
+
+/** Posts one NDJSON batch until it is acknowledged (202), waiting Retry-After like a real producer. */
+async function sendUntilAcknowledged(tower: Tower, events: CtEvent[], counts: Record<string, number>, latencies?: number[]): Promise<void> {
+  const body = events.map((e) => JSON.stringify(e)).join('\n') + '\n';
+  for (;;) {
+    const t = performance.now();
+    const res = await fetch(`${tower.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', ...ingestAuth }, body }).catch(() => undefined);
+    await res?.text();
+    const key = String(res?.status ?? 'error');
+    counts[key] = (counts[key] ?? 0) + 1;
+    if (res?.status === 202) {
+      latencies?.push(performance.now() - t);
+      return;
+    }
+    await sleep(Number(res?.headers.get('retry-after') ?? 1) * 1000);
+  }
+}
+
 async function probeCapacity(tower: Tower): Promise<number> {
-  // Same batch size as the soak itself: per-request and per-insert costs depend on it.
-  const producers = [1, 2, 3, 4].map((n) => new Producer({ runId: `probe${n}`, url: () => tower.url, batchSize }).start());
+  // Same traffic and batch size as the soak itself: per-request and per-insert costs depend on them.
+  let acked = 0;
+  let measuring = false;
+  let stop = false;
+  const sender = async () => {
+    while (!stop) {
+      const events = nextBatch(batchSize);
+      await sendUntilAcknowledged(tower, events, {});
+      if (measuring) acked += events.length;
+    }
+  };
+  const senders = [1, 2, 3, 4].map(sender);
   await sleep(3000);
-  const from = producers.reduce((n, p) => n + p.acked.size, 0);
+  measuring = true;
   const t0 = performance.now();
   await sleep(10_000);
-  const rate = (producers.reduce((n, p) => n + p.acked.size, 0) - from) / ((performance.now() - t0) / 1000);
-  await Promise.all(producers.map((p) => p.finish()));
+  const rate = acked / ((performance.now() - t0) / 1000);
+  stop = true;
+  await Promise.all(senders);
   return rate;
 }
 
 /** Sends batches on a fixed schedule (rate events/s); retries refused batches like a real producer. */
-async function pacedLoad(tower: Tower, rate: number, ms: number, latencies: number[], counts: Record<string, number>): Promise<Set<string>> {
-  const acked = new Set<string>();
+async function pacedLoad(tower: Tower, rate: number, ms: number, latencies: number[], counts: Record<string, number>): Promise<number> {
+  // A count, not a set of ids: an hour is tens of millions of events (a JS Set holds 16.7M).
+  let acked = 0;
   const interval = (batchSize / rate) * 1000;
   const started = performance.now();
-  let next = 0;
   const inflight = new Set<Promise<void>>();
   for (let i = 0; performance.now() - started < ms; i++) {
     const due = started + i * interval;
     if (due > performance.now()) await sleep(due - performance.now());
-    const events = makeEvents('soak', next, batchSize);
-    next += batchSize;
-    const body = events.map((e) => JSON.stringify(e)).join('\n') + '\n';
-    const send = (async () => {
-      for (;;) {
-        const t = performance.now();
-        const res = await fetch(`${tower.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', ...ingestAuth }, body }).catch(() => undefined);
-        await res?.text();
-        const key = String(res?.status ?? 'error');
-        counts[key] = (counts[key] ?? 0) + 1;
-        if (res?.status === 202) {
-          latencies.push(performance.now() - t);
-          for (const e of events) acked.add(e.id);
-          return;
-        }
-        await sleep(Number(res?.headers.get('retry-after') ?? 1) * 1000);
-      }
-    })();
+    const events = nextBatch(batchSize);
+    const send = sendUntilAcknowledged(tower, events, counts, latencies).then(() => {
+      acked += events.length;
+    });
     inflight.add(send);
     void send.finally(() => inflight.delete(send));
     if (inflight.size > 50) await Promise.race(inflight); // never pile up unboundedly on our side
@@ -64,6 +108,7 @@ async function pacedLoad(tower: Tower, rate: number, ms: number, latencies: numb
   return acked;
 }
 
+const nextBatch = simulatedTraffic();
 const dataDir = tempDataDir('ct-soak-');
 const tower = await spawnTower({ dataDir, port: await freePort(), args: ['--log-level', 'warn'] });
 console.log(`soak: ${minutes} min at ${load * 100}% of sustained capacity, batches of ${batchSize} — ${machine()}`);
@@ -71,12 +116,15 @@ const capacity = fixedRate ? fixedRate / load : await probeCapacity(tower);
 const rate = capacity * load;
 console.log(`sustained capacity ≈ ${fmt(capacity)} events/s → offering ${fmt(rate)} events/s`);
 
-const rss: { t: number; bytes: number; depth: number }[] = [];
+const login = await fetch(`${tower.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: CHAOS_ADMIN_PASSWORD }) });
+const { token } = (await login.json()) as { token: string };
+const rss: { t: number; bytes: number; depth: number; keys: Record<string, number> }[] = [];
 const totalMs = minutes * 60_000;
 const t0 = performance.now();
 const sampler = setInterval(async () => {
   const text = await (await fetch(`${tower.url}/metrics`)).text().catch(() => '');
-  rss.push({ t: performance.now() - t0, bytes: tower.rssBytes(), depth: Number(/^ct_ingest_queue_depth (\d+)/m.exec(text)?.[1] ?? NaN) });
+  const keys = await detectorState(tower, token).catch(() => ({}));
+  rss.push({ t: performance.now() - t0, bytes: tower.rssBytes(), depth: Number(/^ct_ingest_queue_depth (\d+)/m.exec(text)?.[1] ?? NaN), keys });
 }, 5000);
 const latencies: number[] = [];
 const counts: Record<string, number> = {};
@@ -92,20 +140,34 @@ const windowAvg = (xs: typeof rss) => xs.reduce((n, s) => n + s.bytes, 0) / xs.l
 const head = after.slice(0, Math.max(1, Math.floor(after.length / 5)));
 const tail = after.slice(-Math.max(1, Math.floor(after.length / 5)));
 const drift = (windowAvg(tail) - windowAvg(head)) / windowAvg(head);
-const audit = await auditEvents(dataDir);
-const lost = [...acked].filter((id) => !audit.ids.has(id)).length;
+// Keyed detector state: the same windows, in keys summed over every detector.
+const keyTotal = (x: (typeof rss)[number]) => Object.values(x.keys).reduce((a, b) => a + b, 0);
+const keysAvg = (xs: typeof rss) => xs.reduce((n, s) => n + keyTotal(s), 0) / xs.length;
+const keyDrift = (keysAvg(tail) - keysAvg(head)) / Math.max(1, keysAvg(head));
+const lastKeys = rss[rss.length - 1]?.keys ?? {};
+const firstKeys = head[0]?.keys ?? {};
+const movers = Object.keys(lastKeys)
+  .map((k) => ({ k, after: firstKeys[k] ?? 0, end: lastKeys[k] }))
+  .filter((m) => m.end !== m.after)
+  .sort((a, b) => Math.abs(b.end - b.after) - Math.abs(a.end - a.after))
+  .slice(0, 5);
+// Every event taken from the simulator (probe included) was sent until acknowledged, and the
+// simulator's ids are unique: exactly once ⇔ distinct stored ids = taken and no id twice.
+const audit = await eventTotals(dataDir);
+const lost = Math.max(0, taken - audit.distinctIds);
+const unexpected = Math.max(0, audit.distinctIds - taken);
 rmSync(dataDir, { recursive: true, force: true });
 latencies.sort((a, b) => a - b);
 
-const achieved = acked.size / (totalMs / 1000);
-console.log(`events acknowledged: ${fmt(acked.size)} (${fmt(achieved)}/s of ${fmt(rate)}/s offered), stored (incl. the capacity probe): ${fmt(audit.rows)}, lost: ${lost}, stored twice: ${audit.duplicated.length}`);
+const achieved = acked / (totalMs / 1000);
+console.log(`events acknowledged: ${fmt(acked)} (${fmt(achieved)}/s of ${fmt(rate)}/s offered); with the capacity probe ${fmt(taken)} sent, ${fmt(audit.rows)} rows stored, lost: ${lost}, unexpected: ${unexpected}, stored twice: ${audit.duplicated.length}`);
 console.log(`answers: ${JSON.stringify(counts)}; 202 latency p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms`);
 console.log(`RSS after warm-up ${fmt(windowAvg(head) / MiB)} MiB → end ${fmt(windowAvg(tail) / MiB)} MiB: drift ${fmt(drift * 100, 1)}% (max ${fmt(Math.max(...rss.map((s) => s.bytes)) / MiB)} MiB); max queue depth ${fmt(Math.max(...rss.map((s) => s.depth)))}`);
-console.log('keyed detector state: not measured (detectors are not on main yet)');
+console.log(`keyed detector state after warm-up ${fmt(keysAvg(head))} keys → end ${fmt(keysAvg(tail))} keys: drift ${fmt(keyDrift * 100, 1)}%; largest changes ${JSON.stringify(movers)}`);
 console.log(`exit: ${JSON.stringify(exit)}`);
 // A soak that could not keep up is an overload test, not a soak: it fails as such.
 const keptUp = achieved >= rate * 0.9;
 if (!keptUp) console.log('the tower did not keep up with the offered rate (capacity probe too optimistic, or the machine is busy): rerun with a lower --rate');
-const ok = lost === 0 && audit.duplicated.length === 0 && drift < 0.1 && exit.code === 0 && keptUp;
+const ok = lost === 0 && unexpected === 0 && audit.duplicated.length === 0 && drift < 0.1 && keyDrift < 0.05 && exit.code === 0 && keptUp;
 console.log(ok ? 'SOAK PASSED' : 'SOAK FAILED');
 process.exit(ok ? 0 : 1);

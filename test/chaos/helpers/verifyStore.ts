@@ -3,22 +3,31 @@
 import { loadConfig } from '../../../server/config.ts';
 import { openStore } from '../../../server/store/client.ts';
 
-export type StoreAudit = { rows: number; distinctIds: number; duplicated: { id: string; copies: number }[]; ids: Set<string> };
+export type EventTotals = { rows: number; distinctIds: number; duplicated: { id: string; copies: number }[] };
+export type StoreAudit = EventTotals & { ids: Set<string> };
 
+/** Row and id counts of the stored events, and the first ids stored more than once. */
+export async function eventTotals(dataDir: string): Promise<EventTotals> {
+  return withStore(dataDir, async (client) => {
+    const totals = await (await client.query({ query: 'SELECT count() AS rows, uniqExact(id) AS ids FROM events', format: 'JSONEachRow' })).json<{ rows: string; ids: string }>();
+    const duplicated = await (
+      await client.query({ query: 'SELECT id, count() AS copies FROM events GROUP BY id HAVING copies > 1 ORDER BY id LIMIT 100', format: 'JSONEachRow' })
+    ).json<{ id: string; copies: string }>();
+    return { rows: Number(totals[0].rows), distinctIds: Number(totals[0].ids), duplicated: duplicated.map((d) => ({ id: d.id, copies: Number(d.copies) })) };
+  });
+}
+
+/** eventTotals plus every stored id (for runs small enough to hold them in a Set). */
 export async function auditEvents(dataDir: string): Promise<StoreAudit> {
+  const totals = await eventTotals(dataDir);
+  const ids = await withStore(dataDir, async (client) => (await client.query({ query: 'SELECT id FROM events', format: 'JSONCompactEachRow' })).json<[string]>());
+  return { ...totals, ids: new Set(ids.map((r) => r[0])) };
+}
+
+async function withStore<T>(dataDir: string, work: (client: Awaited<ReturnType<typeof openStore>>['client']) => Promise<T>): Promise<T> {
   const store = await openStore(loadConfig({}, { dataDir, logLevel: 'silent' }));
   try {
-    const totals = await (await store.client.query({ query: 'SELECT count() AS rows, uniqExact(id) AS ids FROM events', format: 'JSONEachRow' })).json<{ rows: string; ids: string }>();
-    const duplicated = await (
-      await store.client.query({ query: 'SELECT id, count() AS copies FROM events GROUP BY id HAVING copies > 1 ORDER BY id LIMIT 100', format: 'JSONEachRow' })
-    ).json<{ id: string; copies: string }>();
-    const ids = await (await store.client.query({ query: 'SELECT id FROM events', format: 'JSONCompactEachRow' })).json<[string]>();
-    return {
-      rows: Number(totals[0].rows),
-      distinctIds: Number(totals[0].ids),
-      duplicated: duplicated.map((d) => ({ id: d.id, copies: Number(d.copies) })),
-      ids: new Set(ids.map((r) => r[0])),
-    };
+    return await work(store.client);
   } finally {
     await store.close();
   }
