@@ -5,8 +5,6 @@
 import { FINAL_STATUSES, type ExceptionRecord } from '../contracts/exception.ts';
 import { AppError, notFound } from '../errors.ts';
 import { CATALOGUE, findAction } from '../triage/catalogue.ts';
-
-const CATALOGUE_ACTIONS = Object.values(CATALOGUE).flat();
 import type { Outcome } from './idempotency.ts';
 import type { ExceptionBook } from '../exceptions/book.ts';
 import { VersionConflictError } from '../exceptions/book.ts';
@@ -30,6 +28,7 @@ export type ExecutorDeps = {
 };
 
 export const EXECUTOR_ACTOR = 'system:connector';
+const CATALOGUE_ACTIONS = Object.values(CATALOGUE).flat();
 
 export class Executor {
   private readonly running = new Map<string, Promise<void>>();
