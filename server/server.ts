@@ -43,6 +43,9 @@ import { DetectionEngine } from './detect/engine.ts';
 import { detectStage } from './detect/detectStage.ts';
 import { rebuildDetectorState } from './detect/rebuild.ts';
 import { detectorsRouter } from './api/detectors.ts';
+import { actionPoliciesRouter } from './api/actionPolicies.ts';
+import { DetectorSettings, effectiveDetectorConfig } from './detect/detectorSettings.ts';
+import { loadDetectorConfigVersions } from './store/loadDetectorConfigVersions.ts';
 import { kpisRouter } from './api/kpis.ts';
 import { integrationsRouter } from './api/integrations.ts';
 import { startKpiFeed, kpiInputs, type KpiFeed } from './live/kpiFeed.ts';
@@ -88,15 +91,30 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
 
   const auth = await AuthStore.open(store.client, { now, sessionHours: config.sessionHours });
   await bootstrapAuth(auth, config, logger);
-  const governance = await startGovernance({ client: store.client, book, config, logger, now, scheduler: deps.scheduler });
+  const governance = await startGovernance({ client: store.client, book, config, logger, now, scheduler: deps.scheduler, nameOf: (id) => auth.displayName(id) });
 
   const stats = new EventStats(await eventTotals(store.client), deps.scheduler);
   pipeline.stored$.subscribe((batch) => stats.record(batch.stored));
 
   // Detection: rebuild state from stored events before taking new ones, then follow stored$.
-  const detectorConfig = loadDetectorConfig(config.detectorConfigPath);
+  // The file (or defaults) with the newest admin edit stored in ClickHouse over it.
+  const fileDetectorConfig = loadDetectorConfig(config.detectorConfigPath);
+  const storedDetectorConfigs = await loadDetectorConfigVersions(store.client);
+  const effective = effectiveDetectorConfig(fileDetectorConfig, storedDetectorConfigs, logger);
+  const detectorConfig = effective.config;
   const triage = deps.triage ?? governance.triage;
   const detection = new DetectionEngine({ config: detectorConfig, book, triage, onError: (err) => logger.error({ err }, 'exception version not stored') });
+  const detectorSettings = new DetectorSettings({
+    client: store.client,
+    audit: governance.audit,
+    engine: detection,
+    config: detectorConfig,
+    file: fileDetectorConfig,
+    revision: effective.revision,
+    stored: storedDetectorConfigs,
+    now,
+    logger,
+  });
   if (config.detection) {
     const rebuilt = await rebuildDetectorState(detection, store.client, detectorConfig.engine.replayHours);
     if (rebuilt.events) logger.info(rebuilt, 'detector state rebuilt from stored events');
@@ -127,7 +145,8 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       authRouter({ auth, secureCookie: config.cookieSecure, now }),
       usersRouter({ auth }),
       ...governance.routers,
-      detectorsRouter({ config: detectorConfig, engine: detection }),
+      detectorsRouter({ settings: detectorSettings, engine: detection }),
+      actionPoliciesRouter(),
       kpisRouter({ client: store.client, sla: config.slaTargets, now }),
       integrationsRouter({ client: store.client, now }),
     ],

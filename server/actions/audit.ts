@@ -21,6 +21,7 @@ export const AUDIT_KINDS = [
   'connector.succeeded',
   'connector.dead_letter',
   'connector.replay',
+  'config.changed',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

@@ -25,6 +25,7 @@ import { approvalsRouter } from '../api/approvals.ts';
 import { auditRouter } from '../api/audit.ts';
 import { connectorsRouter } from '../api/connectors.ts';
 import { ConfigError } from '../config.ts';
+import type { NameOf } from './approvalNames.ts';
 
 export type Governance = {
   triage: Triage;
@@ -44,7 +45,7 @@ export type Governance = {
 
 export const SIM_ACTIONS_PATH = '/sim/erp/actions';
 
-export async function startGovernance(d: { client: ClickHouseClient; book: ExceptionBook; config: Config; logger: Logger; now: () => number; scheduler?: SchedulerLike }): Promise<Governance> {
+export async function startGovernance(d: { client: ClickHouseClient; book: ExceptionBook; config: Config; logger: Logger; now: () => number; scheduler?: SchedulerLike; nameOf?: NameOf }): Promise<Governance> {
   const { client, book, config, logger, now } = d;
   let triage: Triage;
   try {
@@ -52,6 +53,7 @@ export async function startGovernance(d: { client: ClickHouseClient; book: Excep
   } catch (err) {
     throw new ConfigError(`CONTROL_TOWER_ROUTING_RULES: ${(err as Error).message}`);
   }
+  const nameOf: NameOf = d.nameOf ?? (() => undefined);
   const connectors: Partial<Record<ConnectorName, string>> = { erp: config.connectorErpUrl, tms: config.connectorTmsUrl, service_desk: config.connectorServiceDeskUrl };
   const audit = new AuditLog(client, now);
   const detections = audit.followDetections(book.changes$);
@@ -77,8 +79,8 @@ export async function startGovernance(d: { client: ClickHouseClient; book: Excep
   const recommender = new Recommender({ client, audit, now });
   const retriage = new Subscription();
   const routers = [
-    exceptionsRouter({ client, book, actions, approvals, idempotency, recommender }),
-    approvalsRouter({ approvals, actions, idempotency }),
+    exceptionsRouter({ client, book, actions, approvals, idempotency, recommender, nameOf }),
+    approvalsRouter({ approvals, actions, idempotency, nameOf }),
     auditRouter({ client }),
     connectorsRouter({ deliveries, executor, idempotency }),
   ];

@@ -1,4 +1,5 @@
-// Audit search by exception, order, actor, kind and time, newest first, with typed parameters.
+// Audit search by exception, order, actor, kind and time, newest first, with typed parameters,
+// each entry with its actor's display name.
 import type { ClickHouseClient } from '@clickhouse/client';
 import { fromChTime, toChTime } from '../store/eventRow.ts';
 
@@ -9,6 +10,8 @@ export type AuditRecord = {
   at: string;
   kind: string;
   actor: string;
+  /** The user's username or the API key's name; empty for detectors and the system. */
+  actorName: string;
   exceptionId: string;
   orderIds: string[];
   exceptionVersion: number;
@@ -23,14 +26,27 @@ export type AuditRecord = {
 
 export async function searchAudit(client: ClickHouseClient, q: AuditQuery): Promise<AuditRecord[]> {
   const rs = await client.query({
-    query: `SELECT * FROM audit_log
-      WHERE ({exceptionId:String} = '' OR exception_id = {exceptionId:String})
-        AND ({orderId:String} = '' OR has(order_ids, {orderId:String}))
-        AND ({actor:String} = '' OR actor = {actor:String})
-        AND ({kind:String} = '' OR kind = {kind:String})
-        AND at >= {from:DateTime64(3)} AND at <= {to:DateTime64(3)}
-      ORDER BY at DESC, id DESC
-      LIMIT {limit:UInt32}`,
+    // The newest matches first, then the display name of each actor: a user's username or an
+    // API key's name (their latest version); detectors and the system keep their id.
+    // Columns named one by one: with two joins, a.* would come back as a.id, a.at, …
+    query: `SELECT a.id AS id, a.at AS at, a.kind AS kind, a.actor AS actor, a.exception_id AS exception_id, a.order_ids AS order_ids,
+        a.exception_version AS exception_version, a.action AS action, a.approval_id AS approval_id, a.outcome AS outcome,
+        a.reason AS reason, a.model_version AS model_version, a.confidence AS confidence, a.data AS data,
+        if(u.username != '', u.username, k.name) AS actor_name
+      FROM (
+        SELECT * FROM audit_log
+        WHERE ({exceptionId:String} = '' OR exception_id = {exceptionId:String})
+          AND ({orderId:String} = '' OR has(order_ids, {orderId:String}))
+          AND ({actor:String} = '' OR actor = {actor:String})
+          AND ({kind:String} = '' OR kind = {kind:String})
+          AND at >= {from:DateTime64(3)} AND at <= {to:DateTime64(3)}
+        ORDER BY at DESC, id DESC
+        LIMIT {limit:UInt32}
+      ) AS a
+      LEFT JOIN (SELECT id, argMax(username, version) AS username FROM users GROUP BY id) AS u ON u.id = a.actor
+      LEFT JOIN (SELECT id, argMax(name, version) AS name FROM api_keys GROUP BY id) AS k ON k.id = a.actor
+      ORDER BY a.at DESC, a.id DESC
+      SETTINGS join_use_nulls = 0`,
     query_params: {
       exceptionId: q.exceptionId ?? '',
       orderId: q.orderId ?? '',
@@ -47,6 +63,7 @@ export async function searchAudit(client: ClickHouseClient, q: AuditQuery): Prom
     at: fromChTime(String(r.at)),
     kind: String(r.kind),
     actor: String(r.actor),
+    actorName: String(r.actor_name ?? ''),
     exceptionId: String(r.exception_id),
     orderIds: r.order_ids as string[],
     exceptionVersion: Number(r.exception_version),

@@ -9,12 +9,13 @@ import type { ApprovalStore } from '../actions/approvals.ts';
 import type { IdempotencyStore } from '../actions/idempotency.ts';
 import { answerIdempotently } from './idempotent.ts';
 import { ACT_ROLES } from './exceptions.ts';
+import { withNames, type NameOf } from '../actions/approvalNames.ts';
 
 const inboxQuery = z.object({ status: z.enum(['pending', 'approved', 'rejected', 'cancelled']).default('pending'), all: z.enum(['0', '1']).default('0'), exceptionId: z.string().optional() });
 const approveBody = z.object({ comment: z.string().max(2000).default('') }).strict();
 const rejectBody = z.object({ reason: z.string().trim().min(3, 'reason: say why (at least 3 characters)').max(2000) }).strict();
 
-export function approvalsRouter(d: { approvals: ApprovalStore; actions: ActionService; idempotency: IdempotencyStore }): Router {
+export function approvalsRouter(d: { approvals: ApprovalStore; actions: ActionService; idempotency: IdempotencyStore; nameOf: NameOf }): Router {
   const router = Router();
   const json = express.json({ limit: '16kb' });
 
@@ -24,7 +25,7 @@ export function approvalsRouter(d: { approvals: ApprovalStore; actions: ActionSe
     const q = parseBody(inboxQuery, req.query);
     let items = d.approvals.list({ status: q.status, exceptionId: q.exceptionId });
     if (q.all === '0' && q.status === 'pending') items = items.filter((a) => a.requestedBy !== p.id && hasAnyRole(p, [a.requiredRole]));
-    res.json({ items });
+    res.json({ items: withNames(items, d.nameOf) });
   });
 
   secured(router, 'post', '/approvals/:id/approve', { roles: ACT_ROLES }, json, async (req, res) => {

@@ -12,6 +12,7 @@ import { parseBody } from '../auth/authRouter.ts';
 import { READ_ROLES, type Role } from '../auth/roles.ts';
 import { actionRequestSchema, moveRequestSchema, type ActionService } from '../actions/actionService.ts';
 import type { ApprovalStore } from '../actions/approvals.ts';
+import { withNames, type NameOf } from '../actions/approvalNames.ts';
 import type { IdempotencyStore } from '../actions/idempotency.ts';
 import { TRANSITIONS } from '../actions/lifecycle.ts';
 import { searchAudit } from '../actions/searchAudit.ts';
@@ -60,7 +61,7 @@ function decodeCursor(cursor: string | undefined) {
   throw badRequest('cursor: not a cursor this API returned');
 }
 
-export type ExceptionsDeps = { client: ClickHouseClient; book: ExceptionBook; actions: ActionService; approvals: ApprovalStore; idempotency: IdempotencyStore; recommender: Recommender };
+export type ExceptionsDeps = { client: ClickHouseClient; book: ExceptionBook; actions: ActionService; approvals: ApprovalStore; idempotency: IdempotencyStore; recommender: Recommender; nameOf: NameOf };
 
 export function exceptionsRouter(d: ExceptionsDeps): Router {
   const router = Router();
@@ -88,7 +89,7 @@ export function exceptionsRouter(d: ExceptionsDeps): Router {
     const evidence = await findEventsById(d.client, exception.evidence);
     const recommendations = await d.recommender.recommend(exception, p);
     const audit = await searchAudit(d.client, { exceptionId: id, limit: 200 });
-    res.json({ exception, allowedMoves: TRANSITIONS[exception.status], timeline, evidence, recommendations, approvals: d.approvals.list({ exceptionId: id }), audit });
+    res.json({ exception, allowedMoves: TRANSITIONS[exception.status], timeline, evidence, recommendations, approvals: withNames(d.approvals.list({ exceptionId: id }), d.nameOf), audit });
   });
 
   secured(router, 'get', '/exceptions/:id/recommendations', { roles: READ_ROLES }, async (req, res) => {

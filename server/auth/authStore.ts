@@ -44,6 +44,11 @@ export class AuthStore {
     return this.users.size;
   }
 
+  /** What people see for an actor id: a user's username or an API key's name. */
+  displayName(id: string): string | undefined {
+    return this.users.get(id)?.username ?? this.keys.get(id)?.name;
+  }
+
   listUsers(): PublicUser[] {
     return [...this.users.values()].map(publicUser).sort((a, b) => a.username.localeCompare(b.username));
   }

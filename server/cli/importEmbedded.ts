@@ -9,6 +9,8 @@ import { ConfigError } from '../config.ts';
 import { FINAL_STATUSES, type ExceptionRecord } from '../contracts/exception.ts';
 import { loadDetectorConfig } from '../detect/config.ts';
 import { DetectionEngine } from '../detect/engine.ts';
+import { effectiveDetectorConfig } from '../detect/detectorSettings.ts';
+import { loadDetectorConfigVersions } from '../store/loadDetectorConfigVersions.ts';
 import { rebuildDetectorState } from '../detect/rebuild.ts';
 import { ExceptionBook } from '../exceptions/book.ts';
 import { fromExceptionRow } from '../exceptions/exceptionRow.ts';
@@ -60,7 +62,8 @@ async function startDetection(config: Config, store: Store, pipeline: IngestPipe
   } catch (err) {
     throw new ConfigError(`CONTROL_TOWER_ROUTING_RULES: ${(err as Error).message}`);
   }
-  const detectorConfig = loadDetectorConfig(config.detectorConfigPath);
+  // The thresholds a tower on this store runs: the file with the newest admin edit over it.
+  const { config: detectorConfig } = effectiveDetectorConfig(loadDetectorConfig(config.detectorConfigPath), await loadDetectorConfigVersions(store.client));
   const book = new ExceptionBook({ persist: (rows) => appendExceptionVersions(store.client, rows) });
   book.restore((await loadActiveExceptions(store.client)).map(fromExceptionRow));
   let failed: Error | undefined;

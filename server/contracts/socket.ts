@@ -1,7 +1,7 @@
 // Socket.io event maps shared by the server and the web app: one interface per
 // direction, used by `new Server<C2S, S2C>()` and the client's `Socket<S2C, C2S>` alike.
 import type { KpiSet, KpiWindow } from '../kpi/kpiTypes.ts';
-import type { ExceptionRecord } from './exception.ts';
+import type { QueueRow } from './queueRow.ts';
 
 export type EventStatsSnapshot = {
   /** Server time of this snapshot (ISO). */
@@ -23,9 +23,9 @@ export type EventStatsDelta = {
 /** The dashboard's KPI set (last 24 h and the 24 h before), pushed to room `kpis` when it changes. */
 export type KpiSnapshot = { at: string; window: KpiWindow; current: KpiSet; previous: KpiSet };
 
-/** The active exceptions on (re)connect, then batches of changed ones (newest version each). */
-export type ExceptionsSnapshot = { at: string; exceptions: ExceptionRecord[] };
-export type ExceptionsChanged = { at: string; exceptions: ExceptionRecord[] };
+/** The active exceptions on (re)connect, then batches of changed ones (newest version each), as queue rows (full record: GET /exceptions/:id). */
+export type ExceptionsSnapshot = { at: string; exceptions: QueueRow[] };
+export type ExceptionsChanged = { at: string; exceptions: QueueRow[] };
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
 

@@ -17,6 +17,7 @@ import { FINAL_STATUSES } from '../contracts/exception.ts';
 import type { Triage } from '../contracts/triage.ts';
 import type { ExceptionBook } from '../exceptions/book.ts';
 import type { DetectorConfig } from './config.ts';
+import { assignInPlace } from './configVersion.ts';
 import { createDetectors } from './detectors/index.ts';
 import { OrderContext } from './orderContext.ts';
 import { ExpiringMap } from './state/expiringMap.ts';
@@ -33,12 +34,14 @@ export type EngineDeps = {
   onError?: (err: Error) => void;
 };
 
+const limitsOf = (c: DetectorConfig): RecordLimits => ({ maxEvidence: c.engine.maxEvidence, maxOrderIds: c.engine.maxOrderIds, defaultCurrency: c.engine.defaultCurrency, configVersion: c.version });
+
 type Pending = { signal: Signal; evidence: string[]; orderIds: Set<string>; lines: Signal['lines'] };
 
 export class DetectionEngine {
   readonly detectors: Detector[];
   private readonly orders: OrderContext;
-  private readonly limits: RecordLimits;
+  private limits: RecordLimits;
   private readonly out: Signal[] = [];
   private readonly pending = new Map<string, Pending>();
   /** Event time of each key's last commit, while it still holds back a folded update. */
@@ -56,7 +59,21 @@ export class DetectionEngine {
     this.detectors = deps.detectors ?? createDetectors(c);
     this.orders = new OrderContext(c.engine.orderTtlHours * 3_600_000, c.engine.maxOrders);
     this.lastCommit = new ExpiringMap(c.engine.updateIntervalSeconds * 1000, 1_000_000);
-    this.limits = { maxEvidence: c.engine.maxEvidence, maxOrderIds: c.engine.maxOrderIds, defaultCurrency: c.engine.defaultCurrency, configVersion: c.version };
+    this.limits = limitsOf(c);
+  }
+
+  /**
+   * Takes over a changed configuration (an admin's edit), between two events. Why in place and
+   * not new detectors: their keyed state (open stock-outs, health windows, order histories) is
+   * what gives the next event its meaning, and rebuilding it means replaying the stored window
+   * while live events keep arriving — slow and easy to get wrong. Each detector reads its
+   * thresholds from its own config section on every event, so copying the new values into the
+   * same objects changes what it judges from the next event on and keeps every bit of state.
+   * Keys read only while building state take effect at the next restart (configVersion.ts).
+   */
+  applyConfig(next: DetectorConfig): void {
+    assignInPlace(this.deps.config, next);
+    this.limits = limitsOf(this.deps.config);
   }
 
   get watermark(): number {

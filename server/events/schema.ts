@@ -188,7 +188,7 @@ const schemaByType = Object.fromEntries(
 
 export type ValidationResult = { ok: true; event: CtEvent } | { ok: false; error: string };
 
-function formatPath(path: readonly PropertyKey[]): string {
+export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '');
 }
 

@@ -21,6 +21,11 @@ export type IntegrationHealth = {
   deadLetters: number;
 };
 
+export type ErrorCodeCount = { code: string; count: number; lastSeen: string };
+
+/** An entry of GET /integrations: health with the interface's most frequent error codes. */
+export type IntegrationRow = IntegrationHealth & { topErrorCodes: ErrorCodeCount[] };
+
 export type DetectionQuality = {
   type: string;
   detected: number;

@@ -1,11 +1,13 @@
 // The live exception feed for the web app's queue: every (re)connecting client gets the
 // active set as one snapshot, then the book's committed versions batched every 100 ms (only
-// the newest version of each exception in a batch), to room `exceptions`.
+// the newest version of each exception in a batch), to room `exceptions` — as lean queue rows
+// (contracts/queueRow.ts); the drawer fetches the full record.
 import { bufferTime, filter, map, type SchedulerLike, asyncScheduler } from 'rxjs';
 import type { Server, Socket } from 'socket.io';
 import type { ExceptionRecord } from '../contracts/exception.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/socket.ts';
 import { ROOMS } from '../contracts/socket.ts';
+import { toQueueRow } from '../contracts/queueRow.ts';
 import type { ExceptionBook } from '../exceptions/book.ts';
 
 export type ExceptionFeed = { close(): void };
@@ -17,7 +19,7 @@ export function newestPerId(batch: readonly ExceptionRecord[]): ExceptionRecord[
 }
 
 export function startExceptionFeed(deps: { io: Server<ClientToServerEvents, ServerToClientEvents>; book: ExceptionBook; now: () => number; batchMs?: number; scheduler?: SchedulerLike }): ExceptionFeed {
-  const snapshot = () => ({ at: new Date(deps.now()).toISOString(), exceptions: deps.book.listActive() });
+  const snapshot = () => ({ at: new Date(deps.now()).toISOString(), exceptions: deps.book.listActive().map(toQueueRow) });
   const onConnection = (socket: Socket<ClientToServerEvents, ServerToClientEvents>) => {
     void socket.join(ROOMS.exceptions);
     socket.emit('exceptions:snapshot', snapshot());
@@ -27,7 +29,7 @@ export function startExceptionFeed(deps: { io: Server<ClientToServerEvents, Serv
     .pipe(
       bufferTime(deps.batchMs ?? 100, null, 2000, deps.scheduler ?? asyncScheduler),
       filter((b) => b.length > 0),
-      map(newestPerId),
+      map((batch) => newestPerId(batch).map(toQueueRow)),
     )
     .subscribe((exceptions) => deps.io.to(ROOMS.exceptions).emit('exceptions:changed', { at: new Date(deps.now()).toISOString(), exceptions }));
   return {

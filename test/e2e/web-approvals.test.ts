@@ -1,6 +1,7 @@
 // Separation of duties through the UI in a real Chromium: an operations user asks to release a
 // credit hold raised by real events, cannot decide it, a finance user approves it from the
-// inbox, the command reaches a real (local) ERP endpoint and the audit trail names both people.
+// inbox, the command reaches a real (local) ERP endpoint and the audit trail names both people
+// (by username, through the server-side join with users).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,12 +85,12 @@ describe('credit release approval', () => {
     await finPage.goto(`${server.url}/?view=approvals`);
     const row = finPage.locator(`[data-testid="approval-row"][data-exception="${x.id}"]`);
     await row.waitFor({ timeout: 10_000 });
-    expect(await row.textContent()).toContain(ops.id);
+    expect(await row.textContent()).toContain('olivia.ops');
     await finPage.screenshot({ path: `${ARTIFACTS}/approvals.png` });
     await row.click();
     const drawer = finPage.getByTestId('exception-drawer');
     await drawer.getByTestId('approve').click();
-    await drawer.getByTestId('approval-status').filter({ hasText: `approved by ${fin.id}` }).waitFor({ timeout: 10_000 });
+    await drawer.getByTestId('approval-status').filter({ hasText: 'approved by frank.finance' }).waitFor({ timeout: 10_000 });
 
     // The release reached the ERP once, for the held order, and resolved the exception.
     await expect.poll(() => erpCalls.length, { timeout: 15_000 }).toBe(1);
@@ -106,8 +107,11 @@ describe('credit release approval', () => {
     const approved = audit.locator('tr[data-kind="approval.approved"]');
     expect(await requested.count()).toBe(1);
     expect(await approved.count()).toBe(1);
-    expect(await requested.locator('.actor').textContent()).toContain(ops.id);
-    expect(await approved.locator('.actor').textContent()).toContain(fin.id);
+    // People by name (the id stays in the tooltip).
+    expect(await requested.locator('.actor').textContent()).toBe('olivia.ops');
+    expect(await requested.locator('.actor').getAttribute('title')).toBe(ops.id);
+    expect(await approved.locator('.actor').textContent()).toBe('frank.finance');
+    expect(await approved.locator('.actor').getAttribute('title')).toBe(fin.id);
     expect(ops.id).not.toBe(fin.id);
     await drawer.getByTestId('audit-trail').scrollIntoViewIfNeeded();
     await finPage.screenshot({ path: `${ARTIFACTS}/drawer-audit.png` });

@@ -57,8 +57,10 @@ describe('views with data', () => {
     const events = [];
     for (let i = 0; i < 40; i++) {
       const ts = new Date(now - 20 * 60_000 + i * 30_000).toISOString();
-      events.push({ id: `int-${now}-${i}`, ts, source: 'middleware', type: 'integration.message', interface: i % 2 ? 'erp_order_api' : 'edi_850_inbound', attrs: { direction: 'in', ok: i % 10 !== 3, latencyMs: 40 + (i % 7) * 30, messageId: `M-${now}-${i}` } });
-      events.push({ id: `car-${now}-${i}`, ts, source: 'carrier', type: 'carrier.api_call', carrier: i % 3 ? 'UPS' : 'FEDEX', attrs: { operation: 'label', ok: i % 8 !== 0, latencyMs: 150 + (i % 5) * 100 } });
+      const intOk = i % 10 !== 3;
+      const carOk = i % 8 !== 0;
+      events.push({ id: `int-${now}-${i}`, ts, source: 'middleware', type: 'integration.message', interface: i % 2 ? 'erp_order_api' : 'edi_850_inbound', attrs: { direction: 'in', ok: intOk, latencyMs: 40 + (i % 7) * 30, messageId: `M-${now}-${i}`, ...(intOk ? {} : { errorCode: 'SCHEMA_INVALID' }) } });
+      events.push({ id: `car-${now}-${i}`, ts, source: 'carrier', type: 'carrier.api_call', carrier: i % 3 ? 'UPS' : 'FEDEX', attrs: { operation: 'label', ok: carOk, latencyMs: 150 + (i % 5) * 100, ...(carOk ? {} : { errorCode: i % 16 ? 'HTTP_503' : 'HTTP_429' }) } });
     }
     await ingest(server.url, events);
     await page.goto(`${server.url}/?view=integrations&range=1h`);
@@ -67,6 +69,12 @@ describe('views with data', () => {
     const text = await matrix.textContent();
     expect(text).toContain('erp_order_api');
     expect(text).toContain('edi_850_inbound');
+    // Top error codes per interface and carrier, most frequent first: i = 3, 13, 23, 33 failed on
+    // erp_order_api (odd i); UPS failed at i = 8, 16, 32 (503, 429, 429), FEDEX at 0, 24 (429, 503).
+    const codesOf = async (name: string) => (await matrix.locator('tr', { hasText: name }).getByTestId('error-codes').locator('.code').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+    expect(await codesOf('erp_order_api')).toEqual(['SCHEMA_INVALID ×4']);
+    expect(await codesOf('edi_850_inbound')).toEqual([]);
+    expect(await codesOf('carrier:UPS')).toEqual(['HTTP_429 ×2', 'HTTP_503 ×1']);
     // The failure-rate and latency charts draw from the series API.
     await page.locator('[data-testid="view-integrations"] canvas').nth(1).waitFor({ timeout: 15_000 });
     await expect.poll(() => page.getByTestId('view-integrations').getByText('Loading…').count(), { timeout: 15_000 }).toBe(0);

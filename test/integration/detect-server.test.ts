@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../server/contracts/socket.ts';
 import type { ExceptionRecord } from '../../server/contracts/exception.ts';
+import type { QueueRow } from '../../server/contracts/queueRow.ts';
 import type { Triage } from '../../server/contracts/triage.ts';
 import type { RunningServer } from '../../server/server.ts';
 import { adminToken, postEvents, startTestServer } from '../helpers/testServer.ts';
@@ -47,15 +48,18 @@ describe('detection in the running server', () => {
   it('detects from ingested events, stores each version, pushes a snapshot and batched changes over socket.io, and serves its config', async () => {
     server = await startTestServer({}, { triage });
     client = connect(server.url, { transports: ['websocket'], reconnection: false, auth: { token: await adminToken(server.url) } });
-    const snapshot = await new Promise<ExceptionRecord[]>((resolve) => client!.once('exceptions:snapshot', (s) => resolve(s.exceptions)));
+    const snapshot = await new Promise<QueueRow[]>((resolve) => client!.once('exceptions:snapshot', (s) => resolve(s.exceptions)));
     expect(snapshot).toEqual([]);
-    const changed = new Promise<ExceptionRecord[]>((resolve) => client!.on('exceptions:changed', ({ exceptions }) => exceptions.some((x) => x.type === 'backorder') && resolve(exceptions)));
+    const changed = new Promise<QueueRow[]>((resolve) => client!.on('exceptions:changed', ({ exceptions }) => exceptions.some((x) => x.type === 'backorder') && resolve(exceptions)));
 
     const res = await postEvents(server.url, [created('O-1', T0, 10, 'US-NV'), allocated('a-1', 'O-1', T0 + MIN, 4, 6), created('O-2', T0 + 2 * MIN, 3), { id: 'h-2', ts: iso(T0 + 3 * MIN), source: 'erp', type: 'order.held', orderId: 'O-2', attrs: { holdCode: 'tax' } }, { id: 'r-2', ts: iso(T0 + HOUR), source: 'erp', type: 'order.released', orderId: 'O-2', attrs: { holdCode: 'tax' } }]);
     expect(res.status).toBe(202);
     const batch = await changed;
     const backorder = batch.find((x) => x.type === 'backorder')!;
-    expect(backorder).toMatchObject({ correlationKey: 'backorder:SKU-9@DC-ATL', orderIds: ['O-1'], revenueAtRisk: 70, customerTier: 'B', team: 'warehouse', priority: 60 });
+    expect(backorder).toMatchObject({ correlationKey: 'backorder:SKU-9@DC-ATL', orderIds: ['O-1'], orderCount: 1, revenueAtRisk: 70, customerTier: 'B', team: 'warehouse', priority: 60 });
+    // The feed sends queue rows; evidence and details come with the full record (GET /exceptions/:id).
+    expect(backorder).not.toHaveProperty('evidence');
+    expect(backorder).not.toHaveProperty('details');
 
     await server.book.flush();
     const rows = await exceptionLogRows(server);

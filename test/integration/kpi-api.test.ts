@@ -86,6 +86,20 @@ describe('GET /api/v1/integrations', () => {
       expect.objectContaining({ interface: 'edi-850', messages: 4, messagesPerMinute: 0.4, failureRate: 0.5, retries: 1, duplicatesSuppressed: 1, deadLetters: 1 }),
     ]);
   });
+
+  it('lists each interface\'s most frequent error codes, carriers included, within the window and filters', async () => {
+    const { body } = await get('/integrations?from=2026-03-02T00:00:00Z&to=2026-03-03T00:00:00Z');
+    const codes = Object.fromEntries(body.interfaces.map((i: { interface: string; topErrorCodes: unknown }) => [i.interface, i.topErrorCodes]));
+    expect(codes['edi-850']).toEqual([
+      { code: 'dead_letter', count: 1, lastSeen: '2026-03-02T12:00:20.000Z' },
+      { code: 'duplicate', count: 1, lastSeen: '2026-03-02T12:02:00.000Z' },
+    ]);
+    expect(codes['carrier:UPS']).toEqual([{ code: '503', count: 1, lastSeen: '2026-03-02T04:00:00.000Z' }]);
+    // The 10-minute window of the edi-850 traffic holds no carrier call; a carrier filter keeps only that carrier.
+    expect((await get('/integrations?from=2026-03-02T12:00:00Z&to=2026-03-02T12:10:00Z')).body.interfaces.map((i: { interface: string }) => i.interface)).toEqual(['edi-850']);
+    const ups = (await get('/integrations?from=2026-03-02T00:00:00Z&to=2026-03-03T00:00:00Z&carrier=UPS')).body.interfaces;
+    expect(ups.map((i: { interface: string; topErrorCodes: { code: string }[] }) => [i.interface, i.topErrorCodes.map((c) => c.code)])).toEqual([['carrier:UPS', ['503']]]);
+  });
 });
 
 describe('live KPI feed', () => {

@@ -26,7 +26,8 @@ export function createCarrierFailureDetector(config: CarrierFailureConfig): Dete
   const ttl = config.stateTtlHours * 3_600_000;
   const carriers = new ExpiringMap<string, CarrierState>(ttl, config.maxKeys);
   const failedDeliveries = new ExpiringMap<string, string>(ttl, config.maxKeys);
-  const thresholds = healthThresholds(config.api);
+  // Read on every use (not captured): an admin's threshold change applies to the running detector (DetectionEngine.applyConfig).
+  const thresholds = () => healthThresholds(config.api);
 
   return {
     name,
@@ -45,7 +46,7 @@ export function createCarrierFailureDetector(config: CarrierFailureConfig): Dete
             signal(st.open ? 'update' : 'open', key, ts, st.open ? [event.id] : [...new Set([...failed.map((f) => f.id), event.id])], {
               carrier: event.carrier,
               orderIds: [...new Set(failed.flatMap((f) => (f.orderId ? [f.orderId] : [])))],
-              thresholds,
+              thresholds: thresholds(),
               title: `Carrier ${event.carrier} API failing`,
               confidence: verdict.breach && verdict.reason === 'latency' ? 0.8 : 0.95,
               details: { cause: 'api_errors', ...(verdict.breach ? { trigger: verdict.reason, ...verdict.figures } : {}), baseline: st.monitor.baseline, errorCode: a.errorCode },
@@ -80,7 +81,7 @@ export function createCarrierFailureDetector(config: CarrierFailureConfig): Dete
       for (const [code, st] of carriers) {
         if (st.open && st.monitor.healthyAt(watermark)) {
           st.open = false;
-          out.push(signal('resolve', `carrier:${code}`, watermark, [], { carrier: code, thresholds, details: { reason: `healthy for ${config.api.healthyMinutes} min` } }));
+          out.push(signal('resolve', `carrier:${code}`, watermark, [], { carrier: code, thresholds: thresholds(), details: { reason: `healthy for ${config.api.healthyMinutes} min` } }));
         }
       }
       carriers.sweep(watermark);

@@ -28,7 +28,8 @@ export function createCreditHoldDetector(config: CreditHoldConfig): Detector {
   const customers = new ExpiringMap<string, Episode>(config.stateTtlHours * 3_600_000, config.maxKeys);
   /** Which customer an order on credit hold belongs to (order.released may lack customerId). */
   const orderCustomer = new ExpiringMap<string, string>(config.stateTtlHours * 3_600_000, config.maxKeys);
-  const thresholds = { overdueAmountThreshold: config.overdueAmountThreshold, overdueDaysThreshold: config.overdueDaysThreshold };
+  // Read on every use (not captured): an admin's threshold change applies to the running detector (DetectionEngine.applyConfig).
+  const thresholds = () => ({ overdueAmountThreshold: config.overdueAmountThreshold, overdueDaysThreshold: config.overdueDaysThreshold });
 
   const episodeOf = (customerId: string, ts: number) => customers.touch(customerId, ts) ?? customers.set(customerId, { held: new Set(), overdue: 0, open: false }, ts);
 
@@ -36,7 +37,7 @@ export function createCreditHoldDetector(config: CreditHoldConfig): Detector {
     out.push(
       signal(ep.open ? 'update' : 'open', `credit:${customerId}`, ts, [evidence], {
         customerId,
-        thresholds,
+        thresholds: thresholds(),
         title: `Credit hold: customer ${customerId}`,
         confidence: 0.98,
         ...extra,
@@ -50,7 +51,7 @@ export function createCreditHoldDetector(config: CreditHoldConfig): Detector {
     if (!ep.open || ep.held.size > 0 || ep.overdue > 0) return;
     ep.open = false;
     customers.delete(customerId);
-    out.push(signal('resolve', `credit:${customerId}`, ts, [evidence], { customerId, thresholds, details: { reason: 'no order held for credit and nothing overdue' } }));
+    out.push(signal('resolve', `credit:${customerId}`, ts, [evidence], { customerId, thresholds: thresholds(), details: { reason: 'no order held for credit and nothing overdue' } }));
   }
 
   function hold(customerId: string, orderId: string, ts: number, evidence: string, out: Signal[], details: Record<string, unknown>): void {

@@ -28,8 +28,9 @@ export function createIntegrationFailureDetector(config: IntegrationFailureConfi
   const version = '1.0.0';
   const signal = signalFactory(name, version, 'integration_failure');
   const interfaces = new ExpiringMap<string, InterfaceState>(config.stateTtlHours * 3_600_000, config.maxKeys);
-  const thresholds = { ...healthThresholds(config.health), maxRetries: config.maxRetries };
-  const deadLetter = new Set(config.deadLetterCodes);
+  // Read on every use (not captured): an admin's threshold change applies to the running detector (DetectionEngine.applyConfig).
+  const thresholds = () => ({ ...healthThresholds(config.health), maxRetries: config.maxRetries });
+  const deadLetter = { has: (code: string) => config.deadLetterCodes.includes(code) };
 
   return {
     name,
@@ -49,7 +50,7 @@ export function createIntegrationFailureDetector(config: IntegrationFailureConfi
         signal(st.open ? 'update' : 'open', `interface:${event.interface}`, ts, st.open ? [event.id] : [...new Set([...failed.map((f) => f.id), event.id])], {
           interface: event.interface,
           orderIds: [...new Set(failed.flatMap((f) => (f.orderId ? [f.orderId] : [])))],
-          thresholds,
+          thresholds: thresholds(),
           title: `Interface ${event.interface} failing`,
           confidence: trigger === 'latency' ? 0.8 : 0.95,
           details: { ...(trigger ? { trigger } : {}), ...(verdict.breach ? verdict.figures : {}), baseline: st.monitor.baseline, errorCode: a.errorCode, retry: a.retry },
@@ -61,7 +62,7 @@ export function createIntegrationFailureDetector(config: IntegrationFailureConfi
       for (const [iface, st] of interfaces) {
         if (st.open && st.monitor.healthyAt(watermark)) {
           st.open = false;
-          out.push(signal('resolve', `interface:${iface}`, watermark, [], { interface: iface, thresholds, details: { reason: `healthy for ${config.health.healthyMinutes} min` } }));
+          out.push(signal('resolve', `interface:${iface}`, watermark, [], { interface: iface, thresholds: thresholds(), details: { reason: `healthy for ${config.health.healthyMinutes} min` } }));
         }
       }
       interfaces.sweep(watermark);

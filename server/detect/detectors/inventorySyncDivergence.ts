@@ -33,8 +33,8 @@ export function createInventorySyncDivergenceDetector(config: InventorySyncDiver
   const version = '1.0.0';
   const signal = signalFactory(name, version, 'inventory_sync_divergence');
   const pairs = new ExpiringMap<string, Pair>(config.stateTtlHours * 3_600_000, config.maxKeys);
-  const pairWindow = config.pairWindowMinutes * 60_000;
-  const thresholds = { absTolerance: config.absTolerance, relTolerance: config.relTolerance, pairWindowMinutes: config.pairWindowMinutes };
+  // Read on every use (not captured): an admin's threshold change applies to the running detector (DetectionEngine.applyConfig).
+  const thresholds = () => ({ absTolerance: config.absTolerance, relTolerance: config.relTolerance, pairWindowMinutes: config.pairWindowMinutes });
 
   return {
     name,
@@ -48,10 +48,10 @@ export function createInventorySyncDivergenceDetector(config: InventorySyncDiver
       if (event.attrs.system === 'erp') pair.erp = snap;
       else pair.wms = snap;
       const { erp, wms } = pair;
-      if (!erp || !wms || Math.abs(erp.ts - wms.ts) > pairWindow) return;
+      if (!erp || !wms || Math.abs(erp.ts - wms.ts) > config.pairWindowMinutes * 60_000) return;
       const gap = erp.onHand - wms.onHand - pair.offset;
       const tolerance = Math.max(config.absTolerance, config.relTolerance * Math.max(Math.abs(erp.onHand), Math.abs(wms.onHand)));
-      const facts = { sku: event.sku, warehouse: event.warehouse, thresholds };
+      const facts = { sku: event.sku, warehouse: event.warehouse, thresholds: thresholds() };
       const details = { erpOnHand: erp.onHand, wmsOnHand: wms.onHand, gap: erp.onHand - wms.onHand, learnedOffset: pair.offset, tolerance };
       if (Math.abs(gap) > tolerance) {
         out.push(

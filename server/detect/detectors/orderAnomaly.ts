@@ -49,7 +49,8 @@ export function createOrderAnomalyDetector(config: OrderAnomalyConfig): Detector
   const byCustomerSku = new ExpiringMap<string, History>(ttl, config.maxCustomerSkus);
   /** Line quantities of every customer of a tier (cold start of a new customer). */
   const byTier = new Map<string, RecentValues>();
-  const thresholds = { zThreshold: config.zThreshold, minSamples: config.minSamples, minMadShare: config.minMadShare, minMadUnits: config.minMadUnits };
+  // Read on every use (not captured): an admin's threshold change applies to the running detector (DetectionEngine.applyConfig).
+  const thresholds = () => ({ zThreshold: config.zThreshold, minSamples: config.minSamples, minMadShare: config.minMadShare, minMadUnits: config.minMadUnits });
   const newHistory = (size: number): History => ({ qty: new RecentValues(size), value: new RecentValues(size) });
 
   function judge(event: Extract<DetectEvent, { type: 'order.created' }>, ts: number) {
@@ -107,7 +108,7 @@ export function createOrderAnomalyDetector(config: OrderAnomalyConfig): Detector
           customerId: event.customerId,
           sku: worst.sku,
           lines: findings.map((f) => ({ orderId: event.orderId, lineId: f.lineId })),
-          thresholds,
+          thresholds: thresholds(),
           title: `Unusual ${worst.measure} on order ${event.orderId}: ${worst.value} vs typical ${worst.median}`,
           confidence: Math.min(0.99, 0.6 + Math.abs(worst.z) / 100),
           details: { findings },

@@ -27,7 +27,8 @@ export function createPricingDiscrepancyDetector(config: PricingDiscrepancyConfi
   const version = '1.0.0';
   const signal = signalFactory(name, version, 'pricing_discrepancy');
   const orders = new ExpiringMap<string, OrderPricing>(config.stateTtlHours * 3_600_000, config.maxKeys);
-  const thresholds = { contractTolerance: config.contractTolerance, marginFloor: config.marginFloor };
+  // Read on every use (not captured): an admin's threshold change applies to the running detector (DetectionEngine.applyConfig).
+  const thresholds = () => ({ contractTolerance: config.contractTolerance, marginFloor: config.marginFloor });
 
   return {
     name,
@@ -58,7 +59,7 @@ export function createPricingDiscrepancyDetector(config: PricingDiscrepancyConfi
               lines: [{ orderId: event.orderId, lineId }],
               customerId: event.customerId,
               sku: event.sku,
-              thresholds,
+              thresholds: thresholds(),
               title: cause === 'contract' ? `Price off contract on order ${event.orderId}` : `Margin below floor on order ${event.orderId}`,
               confidence: 0.97,
               details: { cause, unitPrice: a.unitPrice, contractPrice: a.contractPrice, unitCost: a.unitCost, margin, ...(marginImpact !== undefined ? { marginImpact } : {}) },
@@ -66,7 +67,7 @@ export function createPricingDiscrepancyDetector(config: PricingDiscrepancyConfi
           );
           if (!state) return;
         } else if (lines?.delete(lineId) && lines.size === 0) {
-          out.push(signal('resolve', key, ts, [event.id], { orderIds: [event.orderId], thresholds, details: { reason: 'every flagged line re-priced' } }));
+          out.push(signal('resolve', key, ts, [event.id], { orderIds: [event.orderId], thresholds: thresholds(), details: { reason: 'every flagged line re-priced' } }));
         }
       }
     },

@@ -38,8 +38,10 @@ export function createShipmentDelayDetector(config: ShipmentDelayConfig): Detect
   const signal = signalFactory(name, version, 'shipment_delay');
   const orders = new ExpiringMap<string, Watch>(config.stateTtlHours * 3_600_000, config.maxKeys);
   const due = new Deadlines<string>();
+  // The grace is captured: scheduled deadlines are matched against it (line `promisedShip + grace !== at`),
+  // so a change applies at the next restart (configVersion.ts). The ETA tolerance is read on every use.
   const grace = config.graceMinutes * 60_000;
-  const thresholds = { graceMinutes: config.graceMinutes, etaToleranceMinutes: config.etaToleranceMinutes };
+  const thresholds = () => ({ graceMinutes: grace / 60_000, etaToleranceMinutes: config.etaToleranceMinutes });
 
   return {
     name,
@@ -100,7 +102,7 @@ export function createShipmentDelayDetector(config: ShipmentDelayConfig): Detect
               customerId: event.customerId,
               carrier: event.carrier,
               slaDueAt: promised,
-              thresholds,
+              thresholds: thresholds(),
               title: `ETA past the promised date for order ${orderId}`,
               confidence: a.status === 'delayed' ? 0.95 : 0.85,
               details: { cause: 'eta_past_promise', shipmentId, eta: a.eta, promisedDate: a.promisedDate, reason: a.reason },
@@ -121,7 +123,7 @@ export function createShipmentDelayDetector(config: ShipmentDelayConfig): Detect
             orderIds: [orderId],
             customerId: w.customerId,
             slaDueAt: w.promisedShip,
-            thresholds,
+            thresholds: thresholds(),
             title: `Promised ship date passed without shipment: order ${orderId}`,
             confidence: 0.95,
             details: { cause: 'unshipped_past_promise', promisedShipDate: new Date(w.promisedShip).toISOString() },

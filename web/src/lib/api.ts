@@ -3,13 +3,15 @@
 import type { ExceptionRecord } from '../../../server/contracts/exception.ts';
 import type { KpiReport, GroupBy } from '../../../server/kpi/kpiTypes.ts';
 import type { Principal } from '../../../server/auth/roles.ts';
-import type { ApprovalRequest, ExceptionDetail, ExceptionPage, ActionResult, KpiSeries, AuditRecord, IntegrationsAnswer } from './apiTypes.ts';
+import type { ApprovalRequest, ExceptionDetail, ExceptionPage, ActionResult, KpiSeries, AuditRecord, IntegrationsAnswer, DetectorConfigAnswer, ConfigUpdate, ConfigVersion, ActionPolicies } from './apiTypes.ts';
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The server's structured details (e.g. `{ issues: [{ path, message }] }` of a 400). */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -52,8 +54,8 @@ async function request<T>(method: string, path: string, opts: { query?: Query; b
     json = undefined;
   }
   if (!res.ok) {
-    const err = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-    throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? `The server answered ${res.status} ${res.statusText}.`);
+    const err = (json as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+    throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? `The server answered ${res.status} ${res.statusText}.`, err?.details);
   }
   return json as T;
 }
@@ -83,7 +85,10 @@ export const api = {
   kpiSeries: (metric: string, from: string, to: string, stepSeconds: number, filters: Query = {}) =>
     request<KpiSeries>('GET', '/kpis/series', { query: { metric, from, to, step: `${Math.max(1, Math.round(stepSeconds / 60))}m`, ...filters } }),
   integrations: (from: string, to: string) => request<IntegrationsAnswer>('GET', '/integrations', { query: { from, to } }),
-  detectorConfig: () => request<Record<string, unknown>>('GET', '/detectors/config'),
+  detectorConfig: () => request<DetectorConfigAnswer>('GET', '/detectors/config'),
+  updateDetectorConfig: (body: { baseRevision: number; config: Record<string, unknown>; comment?: string }) => request<ConfigUpdate>('PATCH', '/detectors/config', { body }),
+  detectorConfigVersions: () => request<{ revision: number; items: ConfigVersion[] }>('GET', '/detectors/config/versions'),
+  actionPolicies: () => request<ActionPolicies>('GET', '/actions/policies'),
 };
 
 export type { ExceptionRecord };

@@ -1,20 +1,20 @@
 // Open exceptions counted per detection-time bucket and per type or severity, for the
 // operations charts. Each bucket keeps its bounds so a click can drill into exactly it.
-import type { ExceptionRecord } from '../../../server/contracts/exception.ts';
+import type { QueueRow } from '../../../server/contracts/queueRow.ts';
 import type { ResolvedRange } from './timeRange.ts';
 
 export type Bucketed = { starts: number[]; stepMs: number; series: { name: string; counts: number[] }[] };
 
 // Records are immutable (a new version is a new object), so each detection time is parsed
 // once, not on every live update of every chart.
-const detectedMs = new WeakMap<ExceptionRecord, number>();
-const detectedAtMs = (r: ExceptionRecord): number => {
+const detectedMs = new WeakMap<QueueRow, number>();
+const detectedAtMs = (r: QueueRow): number => {
   let t = detectedMs.get(r);
   if (t === undefined) detectedMs.set(r, (t = Date.parse(r.detectedAt)));
   return t;
 };
 
-export function bucketByDetection(rows: readonly ExceptionRecord[], range: ResolvedRange, groupOf: (r: ExceptionRecord) => string, order?: readonly string[]): Bucketed {
+export function bucketByDetection(rows: readonly QueueRow[], range: ResolvedRange, groupOf: (r: QueueRow) => string, order?: readonly string[]): Bucketed {
   const stepMs = range.stepS * 1000;
   const first = Math.floor(range.fromMs / stepMs) * stepMs;
   const n = Math.max(1, Math.ceil((range.toMs - first) / stepMs));

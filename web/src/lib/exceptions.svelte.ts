@@ -2,7 +2,7 @@
 // (re)connect replaces the set (so nothing is duplicated or left stale), changes apply only
 // when their version is newer. Socket bursts are coalesced and published at most every
 // FLUSH_MS as one new array, which keeps 100 changes/s cheap for the queue and the charts.
-import type { ExceptionRecord } from '../../../server/contracts/exception.ts';
+import type { QueueRow } from '../../../server/contracts/queueRow.ts';
 import { FINAL_STATUSES } from '../../../server/contracts/exception.ts';
 import type { TowerSocket } from './socket.ts';
 import { throttle } from './throttle.ts';
@@ -14,9 +14,9 @@ export const FRESH_MS = 10_000;
 export type FeedState = 'waiting' | 'live' | 'unavailable';
 
 export class ExceptionFeed {
-  #byId = new Map<string, ExceptionRecord>();
+  #byId = new Map<string, QueueRow>();
   #arrivedAt = new Map<string, number>();
-  #rows = $state.raw<ExceptionRecord[]>([]);
+  #rows = $state.raw<QueueRow[]>([]);
   #state = $state<FeedState>('waiting');
   #snapshots = $state(0);
   #publish = throttle(() => (this.#rows = [...this.#byId.values()]), FLUSH_MS);
@@ -32,10 +32,10 @@ export class ExceptionFeed {
     socket.on('disconnect', () => clearTimeout(timer));
   }
 
-  #snapshot(list: ExceptionRecord[]) {
+  #snapshot(list: QueueRow[]) {
     // A mark for the speed test and for anyone profiling the first view.
     if (this.#snapshots === 0) performance.mark('ct:first-exception-snapshot');
-    const next = new Map<string, ExceptionRecord>();
+    const next = new Map<string, QueueRow>();
     for (const r of list) {
       if (FINAL_STATUSES.includes(r.status)) continue;
       const prev = this.#byId.get(r.id);
@@ -48,7 +48,7 @@ export class ExceptionFeed {
     this.#rows = [...next.values()];
   }
 
-  #change(list: ExceptionRecord[]) {
+  #change(list: QueueRow[]) {
     for (const r of list) {
       const prev = this.#byId.get(r.id);
       if (prev && prev.version >= r.version) continue;

@@ -1,8 +1,8 @@
 // Filters and orders the exception queue: highest priority first, then oldest first.
-import type { ExceptionRecord } from '../../../server/contracts/exception.ts';
+import type { QueueRow } from '../../../server/contracts/queueRow.ts';
 import type { Filters } from './urlState.svelte.ts';
 
-export function matchesFilters(r: ExceptionRecord, f: Filters): boolean {
+export function matchesFilters(r: QueueRow, f: Filters): boolean {
   if (f.type && r.type !== f.type) return false;
   if (f.team && r.team !== f.team) return false;
   if (f.severity && r.severity !== f.severity) return false;
@@ -21,9 +21,9 @@ export function matchesFilters(r: ExceptionRecord, f: Filters): boolean {
   return true;
 }
 
-export const byPriority = (a: ExceptionRecord, b: ExceptionRecord) => b.priority - a.priority || (a.detectedAt < b.detectedAt ? -1 : a.detectedAt > b.detectedAt ? 1 : a.id < b.id ? -1 : 1);
+export const byPriority = (a: QueueRow, b: QueueRow) => b.priority - a.priority || (a.detectedAt < b.detectedAt ? -1 : a.detectedAt > b.detectedAt ? 1 : a.id < b.id ? -1 : 1);
 
-export function queueRows(rows: readonly ExceptionRecord[], f: Filters): ExceptionRecord[] {
+export function queueRows(rows: readonly QueueRow[], f: Filters): QueueRow[] {
   // The filters usually come from reactive (proxied) state: read each key once, not once per
   // row — 10,000 rows × 10 proxied reads was most of a live update's cost.
   const plain: Filters = { ...f };
@@ -32,7 +32,7 @@ export function queueRows(rows: readonly ExceptionRecord[], f: Filters): Excepti
 }
 
 /** Distinct values of a field, for the filter menus. */
-export function distinct(rows: readonly ExceptionRecord[], pick: (r: ExceptionRecord) => string | undefined): string[] {
+export function distinct(rows: readonly QueueRow[], pick: (r: QueueRow) => string | undefined): string[] {
   const s = new Set<string>();
   for (const r of rows) {
     const v = pick(r);
