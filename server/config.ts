@@ -22,6 +22,12 @@ export const configSchema = z.object({
   clickhouseUrl: z.url({ error: 'CLICKHOUSE_URL must be a URL like http://host:8123' }).optional(),
   clickhouseUser: z.string().optional(),
   clickhousePassword: z.string().optional(),
+  /**
+   * Longest wait for one answer from a ClickHouse server (CLICKHOUSE_URL). Unset: the query
+   * limit plus 5 s. A server that accepts and then hangs holds a batch for at most the
+   * pipeline's 3 attempts × this before its producers are told 503.
+   */
+  clickhouseRequestTimeoutMs: intFrom('ClickHouse request timeout ms', 100, 3_600_000).optional(),
   database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'database must be a plain identifier (letters, digits, _)').default('control_tower'),
   /** Largest ingest body accepted, in bytes (DESIGN.md §7: 16 MiB). */
   maxBodyBytes: intFrom('max body bytes', 1024, 1024 ** 3).default(16 * 1024 * 1024),
@@ -99,6 +105,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   CLICKHOUSE_URL: 'clickhouseUrl',
   CLICKHOUSE_USER: 'clickhouseUser',
   CLICKHOUSE_PASSWORD: 'clickhousePassword',
+  CLICKHOUSE_REQUEST_TIMEOUT_MS: 'clickhouseRequestTimeoutMs',
   CLICKHOUSE_DATABASE: 'database',
   CONTROL_TOWER_MAX_BODY_BYTES: 'maxBodyBytes',
   CONTROL_TOWER_BATCH_MAX_ROWS: 'batchMaxRows',

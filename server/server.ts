@@ -22,6 +22,7 @@ import { ediRouter } from './api/edi.ts';
 import { ingestRateLimits } from './api/ingestRateLimits.ts';
 import { createIngestMetrics } from './ingest/ingestMetrics.ts';
 import { stoppingGuard } from './api/stoppingGuard.ts';
+import { closeOnStop } from './api/closeOnStop.ts';
 import { ExceptionBook } from './exceptions/book.ts';
 import { fromExceptionRow } from './exceptions/exceptionRow.ts';
 import { appendExceptionVersions } from './store/appendExceptionVersions.ts';
@@ -130,9 +131,10 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const demo = config.demo ? await startDemoMode({ config, store, submit, logger, now }) : undefined;
 
   let stopping = false;
+  const connections = closeOnStop();
   const app = createApp({
     logger,
-    top: [healthRouter({ client: store.client, isStopping: () => stopping }), metricsRouter(registry), ...(demo ? [simErpRouter(demo.sim, submit)] : [])],
+    top: [connections.middleware, healthRouter({ client: store.client, isStopping: () => stopping, writeTrouble: () => pipeline.writeTrouble() }), metricsRouter(registry), ...(demo ? [simErpRouter(demo.sim, submit)] : [])],
     api: [
       stoppingGuard(() => stopping),
       authenticate(auth),
@@ -177,6 +179,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const close = () =>
     (closing ??= (async () => {
       stopping = true;
+      connections.stop();
       await demo?.stop();
       await pipeline.drain();
       detection.flushAll();

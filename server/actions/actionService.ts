@@ -38,6 +38,9 @@ export const moveRequestSchema = z
   .strict();
 export type MoveRequest = z.infer<typeof moveRequestSchema>;
 
+/** The key a connector receives for one request: the receiver applies each key once. */
+const deliveryKey = (x: ExceptionRecord, def: ActionDef, requestKey: string) => `${x.id}:${def.action}:${requestKey}`;
+
 export type ActionServiceDeps = { book: ExceptionBook; audit: AuditLog; approvals: ApprovalStore; executor: Executor; now: () => number };
 
 export class ActionService {
@@ -95,6 +98,8 @@ export class ActionService {
     const def = findAction(x.type, req.action);
     if (!def) throw new AppError(400, 'unknown_action', `action '${req.action}' does not apply to ${x.type}; choose one of: ${CATALOGUE[x.type].map((a) => a.action).join(', ')}`);
     if (!hasAnyRole(p, def.requestRoles)) throw new AppError(403, 'forbidden', `${def.action} may be requested by: ${def.requestRoles.join(', ')}`);
+    const again = this.startedBy(x, def, idempotencyKey);
+    if (again) return again;
     const unmet = def.precondition?.(x);
     if (unmet) throw new AppError(422, 'precondition_failed', `${def.action}: ${unmet}`);
     if (def.connector && !this.d.executor.connectorUrl(def)) throw new AppError(422, 'connector_not_configured', `no ${def.connector} connector is configured (CONTROL_TOWER_CONNECTOR_${def.connector.toUpperCase()}_URL)`);
@@ -125,6 +130,18 @@ export class ActionService {
     return this.execute(p, x, def, req.params, req.comment, idempotencyKey, lastRequest);
   }
 
+  /**
+   * The retry of a request whose execution already started, recognised by its key on the
+   * exception. The stored answer is missing only when the process died between starting the
+   * execution and storing that answer; the retry is then answered as the first try would
+   * have been — not refused as "an action is being executed", which is its own action.
+   */
+  private startedBy(x: ExceptionRecord, def: ActionDef, key: string): Outcome | undefined {
+    const execution = x.details.execution as { idempotencyKey?: string; deliveryId?: string } | undefined;
+    if (!def.connector || !key || execution?.idempotencyKey !== deliveryKey(x, def, key)) return undefined;
+    return { status: 202, body: { outcome: 'executing', deliveryId: execution.deliveryId, exceptionVersion: x.version } };
+  }
+
   /** Starts execution (auto policy, or after approval): commit first, then send. */
   private async execute(p: Principal, x: ExceptionRecord, def: ActionDef, params: Record<string, Scalar>, comment: string, key: string, lastRequest: unknown, approvalId?: string): Promise<Outcome> {
     const at = this.iso();
@@ -134,9 +151,18 @@ export class ActionService {
       await this.d.audit.record({ kind: 'action.requested', actor: p.id, exceptionId: x.id, orderIds: x.orderIds, exceptionVersion: next.version, action: def.action, approvalId, reason: comment, outcome: 'executed', data: { params } });
       return { status: 200, body: { outcome: 'executed', exceptionVersion: next.version } };
     }
-    const delivery = this.d.executor.newDelivery(def, x, params, `${x.id}:${def.action}:${key}`);
-    const next = transition(x, { to: 'in_progress', actor: p.id, at, change: 'action_started', details: { lastRequest, execution: { status: 'sending', action: def.action, deliveryId: delivery.id, at } } });
-    await this.d.book.commit(next);
+    const delivery = this.d.executor.newDelivery(def, x, params, deliveryKey(x, def, key));
+    const next = transition(x, { to: 'in_progress', actor: p.id, at, change: 'action_started', details: { lastRequest, execution: { status: 'sending', action: def.action, deliveryId: delivery.id, idempotencyKey: delivery.idempotencyKey, at } } });
+    // The delivery is stored before the exception says "sending": a kill between the two
+    // then leaves a delivery that start-up sends (its key makes a repeat harmless), never
+    // an exception waiting for a delivery that does not exist — refusing every action for good.
+    await this.d.executor.record(delivery);
+    try {
+      await this.d.book.commit(next);
+    } catch (err) {
+      await this.d.executor.cancel(delivery); // refused (e.g. a version conflict): start-up must not send it
+      throw err;
+    }
     await this.d.audit.record({ kind: 'action.requested', actor: p.id, exceptionId: x.id, orderIds: x.orderIds, exceptionVersion: next.version, action: def.action, approvalId, reason: comment, outcome: 'executing', data: { params, deliveryId: delivery.id, connector: def.connector } });
     this.d.executor.start(delivery, def, p.id);
     return { status: 202, body: { outcome: 'executing', deliveryId: delivery.id, exceptionVersion: next.version } };

@@ -5,7 +5,8 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { fromChTime, toChTime } from '../store/eventRow.ts';
 import type { ConnectorName } from '../triage/catalogue.ts';
 
-export type DeliveryStatus = 'sending' | 'succeeded' | 'dead_letter' | 'replayed';
+/** `cancelled`: recorded, but the request that made it was refused before anything was sent. */
+export type DeliveryStatus = 'sending' | 'succeeded' | 'dead_letter' | 'replayed' | 'cancelled';
 export type Delivery = {
   id: string;
   version: number;
@@ -76,8 +77,8 @@ export class DeliveryStore {
 
   async save(d: Delivery): Promise<Delivery> {
     await this.client.insert({ table: 'connector_deliveries', values: [toRow(d)], format: 'JSONEachRow' });
-    // Only deliveries that may need attention stay in memory; succeeded ones live in the table.
-    if (d.status === 'succeeded') this.byId.delete(d.id);
+    // Only deliveries that may need attention stay in memory; finished ones live in the table.
+    if (d.status === 'succeeded' || d.status === 'cancelled') this.byId.delete(d.id);
     else this.byId.set(d.id, d);
     return d;
   }

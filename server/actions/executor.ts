@@ -4,7 +4,7 @@
 // never silently resolved. Replays send the same idempotency key again.
 import { FINAL_STATUSES, type ExceptionRecord } from '../contracts/exception.ts';
 import { AppError, notFound } from '../errors.ts';
-import { findAction } from '../triage/catalogue.ts';
+import { CATALOGUE, findAction } from '../triage/catalogue.ts';
 import type { Outcome } from './idempotency.ts';
 import type { ExceptionBook } from '../exceptions/book.ts';
 import { VersionConflictError } from '../exceptions/book.ts';
@@ -28,6 +28,7 @@ export type ExecutorDeps = {
 };
 
 export const EXECUTOR_ACTOR = 'system:connector';
+const CATALOGUE_ACTIONS = Object.values(CATALOGUE).flat();
 
 export class Executor {
   private readonly running = new Map<string, Promise<void>>();
@@ -58,6 +59,16 @@ export class Executor {
     };
   }
 
+  /** Stores a delivery as about to be sent (start-up resends it if the process dies first). */
+  async record(delivery: Delivery): Promise<void> {
+    await this.d.deliveries.save({ ...delivery, status: 'sending', updatedAt: this.iso() });
+  }
+
+  /** Withdraws a recorded delivery whose request was refused before it was sent. */
+  async cancel(delivery: Delivery): Promise<void> {
+    await this.d.deliveries.save({ ...delivery, version: delivery.version + 1, status: 'cancelled', updatedAt: this.iso() });
+  }
+
   /** Sends in the background; `settled(id)` resolves when it is done (tests, shutdown). */
   start(delivery: Delivery, def: ActionDef, by: string): void {
     const run = this.send(delivery, def, by)
@@ -83,8 +94,10 @@ export class Executor {
     });
     const attempts = base.attempts + result.attempts;
     if (result.ok) {
-      await this.d.deliveries.save({ ...base, version: base.version + 1, status: 'succeeded', attempts, response: result.response, lastError: '', updatedAt: this.iso() });
-      await this.d.audit.record({ kind: 'connector.succeeded', actor: EXECUTOR_ACTOR, exceptionId: base.exceptionId, action: def.action, outcome: String(result.status), data: { deliveryId: base.id, response: result.response, attempts } });
+      // The exception learns the outcome before the delivery is marked done: a kill between
+      // the two leaves the delivery "sending", so start-up sends it again (same key, applied
+      // once by the receiver) and records the outcome — never a delivery done whose exception
+      // still waits for it.
       const at = this.iso();
       await this.commitLatest(base.exceptionId, (x) => {
         // An order-level command fixes one order; an incident over several orders resolves when
@@ -97,13 +110,13 @@ export class Executor {
           at,
           change: resolves && !FINAL_STATUSES.includes(x.status) ? 'resolved_by_action' : 'action_executed',
           reason: FINAL_STATUSES.includes(x.status) ? x.resolutionReason : resolves ? 'manual' : undefined,
-          details: { execution: { status: 'succeeded', action: def.action, deliveryId: base.id, at }, lastAction: { action: def.action, by, executedAt: at } },
+          details: { execution: { status: 'succeeded', action: def.action, deliveryId: base.id, idempotencyKey: base.idempotencyKey, at }, lastAction: { action: def.action, by, executedAt: at } },
         });
       });
+      await this.d.deliveries.save({ ...base, version: base.version + 1, status: 'succeeded', attempts, response: result.response, lastError: '', updatedAt: this.iso() });
+      await this.d.audit.record({ kind: 'connector.succeeded', actor: EXECUTOR_ACTOR, exceptionId: base.exceptionId, action: def.action, outcome: String(result.status), data: { deliveryId: base.id, response: result.response, attempts } });
       return;
     }
-    await this.d.deliveries.save({ ...base, version: base.version + 1, status: 'dead_letter', attempts, lastError: result.error, updatedAt: this.iso() });
-    await this.d.audit.record({ kind: 'connector.dead_letter', actor: EXECUTOR_ACTOR, exceptionId: base.exceptionId, action: def.action, outcome: 'failed', reason: result.error, data: { deliveryId: base.id, attempts } });
     const at = this.iso();
     await this.commitLatest(base.exceptionId, (x) => ({
       ...x,
@@ -111,8 +124,10 @@ export class Executor {
       updatedAt: at,
       actor: EXECUTOR_ACTOR,
       change: 'execution_failed',
-      details: { ...x.details, execution: { status: 'failed', action: def.action, deliveryId: base.id, error: result.error, attempts, at } },
+      details: { ...x.details, execution: { status: 'failed', action: def.action, deliveryId: base.id, idempotencyKey: base.idempotencyKey, error: result.error, attempts, at } },
     }));
+    await this.d.deliveries.save({ ...base, version: base.version + 1, status: 'dead_letter', attempts, lastError: result.error, updatedAt: this.iso() });
+    await this.d.audit.record({ kind: 'connector.dead_letter', actor: EXECUTOR_ACTOR, exceptionId: base.exceptionId, action: def.action, outcome: 'failed', reason: result.error, data: { deliveryId: base.id, attempts } });
   }
 
   /** Sends a dead letter again, with the same idempotency key, once an operator asks. */
@@ -136,8 +151,10 @@ export class Executor {
   resumeInterrupted(): number {
     let n = 0;
     for (const d of this.d.deliveries.list('sending')) {
+      // An exception closed meanwhile has left the book; its command is still owed (it was
+      // answered 202) — it is sent, and the outcome recorded without changing the state.
       const x = this.d.book.get(d.exceptionId);
-      const def = x && findAction(x.type, d.action);
+      const def = x ? findAction(x.type, d.action) : CATALOGUE_ACTIONS.find((a) => a.action === d.action && a.connector === d.connector);
       if (!def) continue;
       this.start(d, def, EXECUTOR_ACTOR);
       n++;

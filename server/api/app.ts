@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import { errorMiddleware, notFoundHandler } from './errorMiddleware.ts';
 import type { Logger } from '../logger.ts';
 
-export type AppParts = { logger: Logger; top: Router[]; api: (Router | RequestHandler)[]; web?: Router };
+export type AppParts = { logger: Logger; top: (Router | RequestHandler)[]; api: (Router | RequestHandler)[]; web?: Router };
 
 export function createApp(parts: AppParts): Express {
   const app = express();

@@ -1,9 +1,12 @@
-// /healthz: the process answers. /readyz: ClickHouse answers and no migration is pending.
+// /healthz: the process answers. /readyz: ClickHouse answers, no migration is pending, and
+// storage takes writes — a full or failing disk answers reads, so the read probe alone
+// would keep a tower "ready" that refuses every batch.
 import { Router } from 'express';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { pendingMigrations } from '../store/migrate.ts';
+import type { WriteTrouble } from '../pipeline/pipeline.ts';
 
-export function healthRouter(deps: { client: ClickHouseClient; isStopping: () => boolean }): Router {
+export function healthRouter(deps: { client: ClickHouseClient; isStopping: () => boolean; writeTrouble?: () => WriteTrouble | undefined }): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -11,6 +14,11 @@ export function healthRouter(deps: { client: ClickHouseClient; isStopping: () =>
   router.get('/readyz', async (_req, res) => {
     if (deps.isStopping()) {
       res.status(503).json({ status: 'stopping' });
+      return;
+    }
+    const trouble = deps.writeTrouble?.();
+    if (trouble) {
+      res.status(503).set('Retry-After', '5').json({ status: 'storage refuses writes', since: new Date(trouble.since).toISOString(), error: trouble.error });
       return;
     }
     try {

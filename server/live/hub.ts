@@ -11,7 +11,10 @@ import { socketAuth } from './socketAuth.ts';
 
 export type LiveHub = { io: Server<ClientToServerEvents, ServerToClientEvents>; close(): Promise<void> };
 
-export function startLiveHub(http: HttpServer, deps: { stats: EventStats; logger: Logger; auth: AuthStore; allowedOrigins: readonly string[]; maxPayloadBytes?: number }): LiveHub {
+/** How often connected sockets have their credential checked again. */
+export const SOCKET_RECHECK_MS = 5000;
+
+export function startLiveHub(http: HttpServer, deps: { stats: EventStats; logger: Logger; auth: AuthStore; allowedOrigins: readonly string[]; maxPayloadBytes?: number; recheckMs?: number }): LiveHub {
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
     maxHttpBufferSize: deps.maxPayloadBytes ?? 64 * 1024,
     serveClient: false,
@@ -26,9 +29,19 @@ export function startLiveHub(http: HttpServer, deps: { stats: EventStats; logger
     });
   });
   const ticks: Subscription = deps.stats.deltas().subscribe((delta) => io.to(ROOMS.events).emit('events:delta', delta));
+  // The handshake checks the credential once; a session that expires (or a key revoked, a
+  // user disabled) while the socket stays open must not keep receiving the live feed.
+  const recheck = setInterval(() => {
+    for (const socket of io.sockets.sockets.values()) {
+      const token = socket.data.token as string | undefined;
+      if (!token || !deps.auth.resolveToken(token)) socket.disconnect(true);
+    }
+  }, deps.recheckMs ?? SOCKET_RECHECK_MS);
+  recheck.unref();
   return {
     io,
     close: async () => {
+      clearInterval(recheck);
       ticks.unsubscribe();
       await io.close();
     },

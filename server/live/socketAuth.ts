@@ -29,6 +29,7 @@ export function socketAuth(store: AuthStore, opts: SocketAuthOptions) {
     if (!principal) return next(new Error('unauthenticated: sign in, or pass auth.token'));
     if (!hasAnyRole(principal, READ_ROLES)) return next(new Error('forbidden: this credential cannot read the live feed'));
     socket.data.principal = principal;
+    socket.data.token = token; // checked again while connected (server/live/hub.ts)
     next();
   };
 }

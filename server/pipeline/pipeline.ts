@@ -26,6 +26,16 @@ export type PipelineDeps = {
 
 export type PipelineStats = { queueDepth: number; accepted: number; duplicates: number; failedBatches: number };
 
+/** Why storage is not taking writes, as the pipeline last saw it (undefined: it is). */
+export type WriteTrouble = { since: number; lastAt: number; error: string };
+
+/**
+ * A failure older than this no longer keeps the tower "not ready": with no traffic nothing
+ * would ever test storage again, and a load balancer that takes the tower out would never
+ * send the batch that shows it recovered. Past it, the next batch decides (half-open).
+ */
+export const WRITE_TROUBLE_HOLD_MS = 30_000;
+
 export class IngestPipeline {
   private readonly input = new Subject<PendingEvent>();
   private readonly storedSubject = new Subject<StoredBatch>();
@@ -36,12 +46,14 @@ export class IngestPipeline {
   private closed = false;
   private depth = 0;
   private readonly totals = { accepted: 0, duplicates: 0, failedBatches: 0 };
+  private trouble?: WriteTrouble;
+  private readonly now: () => number;
 
   constructor(
     private readonly opts: PipelineOptions,
     deps: PipelineDeps,
   ) {
-    const now = deps.now ?? Date.now;
+    const now = (this.now = deps.now ?? Date.now);
     let finish!: () => void;
     this.finished = new Promise((resolve) => (finish = resolve));
     this.subscription = this.input
@@ -49,11 +61,17 @@ export class IngestPipeline {
         batchEvents({ maxRows: opts.maxRows, maxWaitMs: opts.maxWaitMs }, deps.scheduler),
         storeBatch({
           lookup: deps.lookup,
-          insert: deps.insert,
+          insert: async (events) => {
+            await deps.insert(events);
+            this.trouble = undefined; // an insert went through: storage takes writes
+          },
           attempts: opts.insertAttempts ?? 3,
           backoffMs: (attempt) => 100 * 4 ** (attempt - 1),
           sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
-          onFailure: (error) => new StorageUnavailableError(`events could not be stored, nothing was acknowledged: ${error.message}`),
+          onFailure: (error) => {
+            this.trouble = { since: this.trouble?.since ?? now(), lastAt: now(), error: error.message };
+            return new StorageUnavailableError(`events could not be stored, nothing was acknowledged: ${error.message}`);
+          },
           now,
           maxRows: opts.maxRows,
         }),
@@ -75,6 +93,13 @@ export class IngestPipeline {
 
   get stats(): PipelineStats {
     return { queueDepth: this.depth, ...this.totals };
+  }
+
+  /** Storage refused a batch (all its attempts) within WRITE_TROUBLE_HOLD_MS and no insert has gone through since. */
+  writeTrouble(): WriteTrouble | undefined {
+    const t = this.trouble;
+    if (!t) return undefined;
+    return this.now() - t.lastAt < WRITE_TROUBLE_HOLD_MS ? t : undefined;
   }
 
   /**

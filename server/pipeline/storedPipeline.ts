@@ -32,19 +32,30 @@ export async function openIngestStore(config: Config, logger?: Pick<Logger, 'inf
 }
 
 export function createStoredPipeline(store: Store, config: Config, deps: { now: () => number; scheduler?: SchedulerLike }): IngestPipeline {
+  // After a failed insert its events may be stored without their ids indexed. The repair
+  // runs at once, but when storage is still failing (a full disk) it fails too — then it
+  // stays owed, and no look-up is trusted (nor any insert made) until it has gone through:
+  // otherwise the retry, once storage is back, would not see those ids and store them twice.
+  let repairOwed = false;
+  const repair = async () => {
+    await repairEventIds(store.client);
+    repairOwed = false;
+  };
   return new IngestPipeline(
     { maxRows: config.batchMaxRows, maxWaitMs: config.batchMaxWaitMs, maxQueueEvents: config.maxQueueEvents },
     {
-      lookup: (ids) => findStoredIds(store.client, ids, config.dedupeWindowHours),
+      lookup: async (ids) => {
+        if (repairOwed) await repair();
+        return findStoredIds(store.client, ids, config.dedupeWindowHours);
+      },
       insert: async (events) => {
         // Retention counts from ingested_at (the clock), never from event time: imported history stays.
         const ingestedAt = new Date(deps.now()).toISOString();
         try {
           await insertEvents(store.client, events.map((e) => toEventRow(e, ingestedAt)));
         } catch (err) {
-          // The events may be stored without their ids indexed; index them before the retry
-          // looks them up. If storage is down this fails too, and so will the retry.
-          await repairEventIds(store.client).catch(() => 0);
+          repairOwed = true;
+          await repair().catch(() => undefined);
           throw err;
         }
       },

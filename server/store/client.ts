@@ -14,22 +14,34 @@ export type Store = {
   close(): Promise<void>;
 };
 
-type StoreConfig = Pick<Config, 'dataDir' | 'clickhouseUrl' | 'clickhouseUser' | 'clickhousePassword' | 'database' | 'maxMemoryUsageBytes' | 'maxQuerySeconds'>;
+type StoreConfig = Pick<Config, 'dataDir' | 'clickhouseUrl' | 'clickhouseUser' | 'clickhousePassword' | 'clickhouseRequestTimeoutMs' | 'database' | 'maxMemoryUsageBytes' | 'maxQuerySeconds'>;
+
+const settingsOf = (config: StoreConfig) => ({
+  max_memory_usage: String(config.maxMemoryUsageBytes),
+  date_time_input_format: 'best_effort' as const,
+});
+
+/**
+ * A client of the ClickHouse server at CLICKHOUSE_URL, with no check that it answers. Every
+ * request gives up after the configured timeout: a server that goes away after start (or
+ * hangs) fails the insert in hand within it, instead of holding it for the library's default.
+ */
+export function serverClient(config: StoreConfig & { clickhouseUrl: string }, database?: string): ClickHouseClient {
+  return createClient({
+    url: config.clickhouseUrl,
+    username: config.clickhouseUser,
+    password: config.clickhousePassword,
+    database,
+    clickhouse_settings: settingsOf(config),
+    request_timeout: config.clickhouseRequestTimeoutMs ?? config.maxQuerySeconds * 1000 + 5000,
+    log: { level: ClickHouseLogLevel.OFF }, // failures reach the caller (and its log) as errors
+  });
+}
 
 export async function openStore(config: StoreConfig): Promise<Store> {
-  const clickhouse_settings = {
-    max_memory_usage: String(config.maxMemoryUsageBytes),
-    date_time_input_format: 'best_effort' as const,
-  };
+  const clickhouse_settings = settingsOf(config);
   if (config.clickhouseUrl) {
-    const client = createClient({
-      url: config.clickhouseUrl,
-      username: config.clickhouseUser,
-      password: config.clickhousePassword,
-      clickhouse_settings,
-      request_timeout: Math.max(30_000, config.maxQuerySeconds * 1000 + 5000),
-      log: { level: ClickHouseLogLevel.OFF }, // the failure is reported once, below
-    });
+    const client = serverClient({ ...config, clickhouseUrl: config.clickhouseUrl });
     const ping = await client.ping();
     if (!ping.success) {
       await client.close();
@@ -37,13 +49,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     }
     await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.database}` });
     await client.close();
-    const scoped = createClient({
-      url: config.clickhouseUrl,
-      username: config.clickhouseUser,
-      password: config.clickhousePassword,
-      database: config.database,
-      clickhouse_settings,
-    });
+    const scoped = serverClient({ ...config, clickhouseUrl: config.clickhouseUrl }, config.database);
     return { client: scoped, mode: 'server', database: config.database, close: () => scoped.close() };
   }
 

@@ -67,6 +67,7 @@ describe.skipIf(!mounted)('storage trouble: the data disk fills up under load', 
     const refusedDuringOutage = statusesAt('503') + statusesAt('429') - refusedBefore;
     const missingRetryAfter = producers.reduce((n, p) => n + p.stats.retryAfterMissing, 0);
     const readyDuringOutage = (await fetch(`${tower.url}/readyz`)).status;
+    const readyBodyDuringOutage = (await (await fetch(`${tower.url}/readyz`)).json()) as { status: string };
 
     rmSync(filler);
     const recoveredFrom = producers.reduce((n, p) => n + p.acked.size, 0);
@@ -74,6 +75,14 @@ describe.skipIf(!mounted)('storage trouble: the data disk fills up under load', 
     while (producers.reduce((n, p) => n + p.acked.size, 0) === recoveredFrom && performance.now() - resumeStarted < 20_000) await sleep(100);
     const resumeMs = performance.now() - resumeStarted;
     await sleep(1000);
+    // Ready again once a batch has been stored since the disk was freed (producers keep sending).
+    let readyAfterOutage = 0;
+    let readyBodyAfterOutage: unknown;
+    for (const until = performance.now() + 10_000; readyAfterOutage !== 200 && performance.now() < until; await sleep(200)) {
+      const res = await fetch(`${tower.url}/readyz`);
+      readyAfterOutage = res.status;
+      readyBodyAfterOutage = await res.json();
+    }
     await Promise.all(producers.map((p) => p.finish()));
     tower.kill('SIGTERM');
     const exit = await tower.exited;
@@ -88,6 +97,8 @@ describe.skipIf(!mounted)('storage trouble: the data disk fills up under load', 
         ackedDuringOutage,
         refusedDuringOutage,
         readyDuringOutage,
+        readyAfterOutage,
+        readyBodyAfterOutage,
         rssMiB: { before: Math.round(rssBefore / 2 ** 20), maxDuringOutage: Math.round(Math.max(...rssSamples) / 2 ** 20) },
         resumeMs: Math.round(resumeMs),
         acked: acked.length,
@@ -101,6 +112,11 @@ describe.skipIf(!mounted)('storage trouble: the data disk fills up under load', 
     expect(ackedDuringOutage).toBe(0); // nothing is acknowledged that cannot be stored
     expect(refusedDuringOutage).toBeGreaterThan(0);
     expect(missingRetryAfter).toBe(0);
+    // Readiness follows the writes, not just the (still working) reads: a load balancer takes
+    // the tower out while its disk is full, and puts it back once batches are stored again.
+    expect(readyDuringOutage).toBe(503);
+    expect(readyBodyDuringOutage.status).toBe('storage refuses writes');
+    expect(readyAfterOutage).toBe(200);
     expect(Math.max(...rssSamples) - rssBefore).toBeLessThan(256 * 2 ** 20);
     expect(resumeMs).toBeLessThan(20_000); // resumed by itself, no restart
     expect(exit.code).toBe(0);

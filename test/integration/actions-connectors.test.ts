@@ -60,6 +60,7 @@ describe('webhook connector', () => {
     erp.fallback = 'fail500';
     const { id, deliveryId } = await replayMessages();
     await waitFor(() => (server.book.get(id)?.details.execution as { status?: string } | undefined)?.status === 'failed', 'dead letter');
+    await server.governance.executor.idle(); // the exception learns the outcome first; the dead letter follows
     const failed = server.book.get(id)!;
     expect(failed.status).toBe('in_progress');
     expect(failed.details.execution).toMatchObject({ status: 'failed', attempts: 3, error: expect.stringContaining('HTTP 500') });

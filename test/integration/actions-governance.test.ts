@@ -87,6 +87,7 @@ describe('policies and segregation of duties', () => {
     const ok = await api(server, 'POST', `/approvals/${approvalId}/approve`, { token: tokens.fred, body: { comment: 'ok' }, headers: { 'idempotency-key': key() } });
     expect(ok.status).toBe(202);
     await waitFor(() => server.book.get(x.id)?.status === 'resolved', 'resolution');
+    await server.governance.executor.idle(); // the exception learns the outcome first; the delivery and audit follow
     expect(erp.calls.length - callsBefore).toBe(1);
     const sent = erp.calls[erp.calls.length - 1].body;
     expect(sent).toMatchObject({ kind: 'release_hold', exceptionId: x.id, orderId: x.orderIds[0] });

@@ -83,4 +83,29 @@ describe('IngestPipeline', () => {
     await expect(pending).resolves.toEqual({ accepted: 7, duplicates: 0 });
     await expect(pipeline.submit(events(1))).rejects.toBeInstanceOf(StorageUnavailableError);
   });
+
+  it('reports write trouble for readiness while batches fail, until one is stored or the failure is 30 s old', async () => {
+    const table = memoryTable();
+    let clock = 1_000_000;
+    const pipeline = new IngestPipeline({ maxRows: 100, maxWaitMs: 5, maxQueueEvents: 1000, insertAttempts: 2 }, { ...table, now: () => clock, sleep: async () => {} });
+    expect(pipeline.writeTrouble()).toBeUndefined();
+    table.failNext(2);
+    await expect(pipeline.submit(events(2))).rejects.toBeInstanceOf(StorageUnavailableError);
+    expect(pipeline.writeTrouble()).toEqual({ since: 1_000_000, lastAt: 1_000_000, error: 'disk on fire' });
+    clock += 29_999;
+    expect(pipeline.writeTrouble()).toBeDefined();
+    clock += 1; // half-open: the next batch decides
+    expect(pipeline.writeTrouble()).toBeUndefined();
+    table.failNext(2);
+    await expect(pipeline.submit(events(1))).rejects.toBeInstanceOf(StorageUnavailableError);
+    expect(pipeline.writeTrouble()?.lastAt).toBe(clock);
+    const stored = events(1);
+    await pipeline.submit(stored); // stored: storage takes writes again
+    expect(pipeline.writeTrouble()).toBeUndefined();
+    table.failNext(2);
+    await expect(pipeline.submit(events(1))).rejects.toBeInstanceOf(StorageUnavailableError);
+    await pipeline.submit(stored); // duplicates only: no insert, so nothing learnt about writes
+    expect(pipeline.writeTrouble()).toBeDefined();
+    await pipeline.drain();
+  });
 });

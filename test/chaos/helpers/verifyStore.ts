@@ -37,7 +37,7 @@ export type ExceptionAudit = {
   exceptions: number;
   logRows: number;
   /** (exception, version) written more than once: a commit applied twice. */
-  versionsTwice: { id: string; version: number; statuses: string[] }[];
+  versionsTwice: { id: string; version: number; statuses: string[]; changes: string[]; type: string }[];
   /** Exceptions whose versions are not 1..n without gaps. */
   gaps: string[];
   /** Exceptions whose current row is not their latest logged version. */
@@ -50,7 +50,7 @@ export async function auditExceptions(dataDir: string): Promise<ExceptionAudit> 
   const rows = async <T>(query: string) => (await store.client.query({ query, format: 'JSONEachRow' })).json<T>();
   try {
     const [totals] = await rows<{ ids: string; n: string }>('SELECT uniqExact(exception_id) AS ids, count() AS n FROM exception_log');
-    const versionsTwice = await rows<{ id: string; version: number; statuses: string[] }>('SELECT exception_id AS id, version, groupArray(status) AS statuses FROM exception_log GROUP BY id, version HAVING count() > 1 ORDER BY id, version LIMIT 100');
+    const versionsTwice = await rows<{ id: string; version: number; statuses: string[]; changes: string[]; type: string }>('SELECT exception_id AS id, version, groupArray(status) AS statuses, groupArray(change) AS changes, any(type) AS type FROM exception_log GROUP BY id, version HAVING count() > 1 ORDER BY id, version LIMIT 100');
     const gaps = await rows<{ id: string }>('SELECT exception_id AS id FROM exception_log GROUP BY id HAVING max(version) != uniqExact(version) OR min(version) != 1 LIMIT 100');
     const staleCurrent = await rows<{ id: string }>(
       `SELECT l.id AS id FROM (SELECT exception_id AS id, max(version) AS v FROM exception_log GROUP BY id) AS l
@@ -60,9 +60,40 @@ export async function auditExceptions(dataDir: string): Promise<ExceptionAudit> 
     return {
       exceptions: Number(totals.ids),
       logRows: Number(totals.n),
-      versionsTwice: versionsTwice.map((r) => ({ id: r.id, version: Number(r.version), statuses: r.statuses })),
+      versionsTwice: versionsTwice.map((r) => ({ id: r.id, version: Number(r.version), statuses: r.statuses, changes: r.changes, type: r.type })),
       gaps: gaps.map((r) => r.id),
       staleCurrent: staleCurrent.map((r) => r.id),
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+export type ActionAudit = {
+  /** Exceptions whose current version still says an action is being sent (nothing will finish it). */
+  stuckSending: string[];
+  /** Deliveries whose latest state is neither succeeded nor cancelled (sending: cut off and never resumed; dead letters). */
+  unfinishedDeliveries: { id: string; exceptionId: string; status: string }[];
+  /** Deliveries per tower idempotency key: more than one means the same request was started twice. */
+  deliveriesPerKey: Map<string, number>;
+  /** How often each exception was reopened (a reopened exception may be acted on again). */
+  reopened: Map<string, number>;
+};
+
+/** What the tower itself recorded about actions and connector deliveries. */
+export async function auditActions(dataDir: string): Promise<ActionAudit> {
+  const store = await openStore(loadConfig({}, { dataDir, logLevel: 'silent' }));
+  const rows = async <T>(query: string) => (await store.client.query({ query, format: 'JSONEachRow' })).json<T>();
+  try {
+    const stuck = await rows<{ id: string }>(`SELECT exception_id AS id FROM exceptions_current FINAL WHERE JSONExtractString(details, 'execution', 'status') = 'sending'`);
+    const unfinished = await rows<{ id: string; exceptionId: string; status: string }>(`SELECT id, exception_id AS exceptionId, status FROM connector_deliveries FINAL WHERE status NOT IN ('succeeded', 'cancelled')`);
+    const perKey = await rows<{ key: string; n: string }>('SELECT idempotency_key AS key, uniqExact(id) AS n FROM connector_deliveries GROUP BY key');
+    const reopened = await rows<{ id: string; n: string }>(`SELECT exception_id AS id, countIf(status = 'open' AND version > 1) AS n FROM exception_log GROUP BY id HAVING n > 0`);
+    return {
+      stuckSending: stuck.map((r) => r.id),
+      unfinishedDeliveries: unfinished,
+      deliveriesPerKey: new Map(perKey.map((r) => [r.key, Number(r.n)])),
+      reopened: new Map(reopened.map((r) => [r.id, Number(r.n)])),
     };
   } finally {
     await store.close();
