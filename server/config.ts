@@ -48,6 +48,8 @@ export const configSchema = z.object({
   /** Ingest requests a minute per producer key and per client IP (429 with Retry-After above). */
   ingestRequestsPerKeyPerMinute: intFrom('ingest requests per key per minute', 1, 10_000_000).default(6_000),
   ingestRequestsPerIpPerMinute: intFrom('ingest requests per IP per minute', 1, 10_000_000).default(20_000),
+  /** Events stamped further ahead of the server clock than this are refused (a producer's clock is wrong). */
+  maxFutureMinutes: intFrom('max future minutes', 1, 525_600).default(15),
   /** Run the detectors on stored events (off only to measure the pipeline without them). */
   detection: bool.default(true),
   /** Simulated seconds per real second in demo mode. */
@@ -108,6 +110,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   CLICKHOUSE_REQUEST_TIMEOUT_MS: 'clickhouseRequestTimeoutMs',
   CLICKHOUSE_DATABASE: 'database',
   CONTROL_TOWER_MAX_BODY_BYTES: 'maxBodyBytes',
+  CONTROL_TOWER_MAX_FUTURE_MINUTES: 'maxFutureMinutes',
   CONTROL_TOWER_BATCH_MAX_ROWS: 'batchMaxRows',
   CONTROL_TOWER_BATCH_MAX_WAIT_MS: 'batchMaxWaitMs',
   CONTROL_TOWER_MAX_QUEUE_EVENTS: 'maxQueueEvents',

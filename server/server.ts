@@ -51,6 +51,7 @@ import { integrationsRouter } from './api/integrations.ts';
 import { startKpiFeed, kpiInputs, type KpiFeed } from './live/kpiFeed.ts';
 import { computeKpis } from './kpi/computeKpis.ts';
 import { startExceptionFeed } from './live/exceptionFeed.ts';
+import { futureTimeGuard } from './events/futureTime.ts';
 
 export type RunningServer = {
   url: string;
@@ -132,6 +133,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
 
   let stopping = false;
   const connections = closeOnStop();
+  const futureGuard = futureTimeGuard(now, config.maxFutureMinutes);
   const app = createApp({
     logger,
     top: [connections.middleware, healthRouter({ client: store.client, isStopping: () => stopping, writeTrouble: () => pipeline.writeTrouble() }), metricsRouter(registry), ...(demo ? [simErpRouter(demo.sim, submit)] : [])],
@@ -140,8 +142,8 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       authenticate(auth),
       routeGuard(INGEST_ROUTES),
       ingestRateLimits({ perKeyPerMinute: config.ingestRequestsPerKeyPerMinute, perIpPerMinute: config.ingestRequestsPerIpPerMinute }),
-      eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics }),
-      ediRouter({ submit, maxBodyBytes: config.maxBodyBytes }),
+      eventsRouter({ pipeline, maxBodyBytes: config.maxBodyBytes, metrics: ingestMetrics, futureGuard }),
+      ediRouter({ submit, maxBodyBytes: config.maxBodyBytes, futureGuard }),
       authRouter({ auth, secureCookie: config.cookieSecure, now }),
       usersRouter({ auth }),
       ...governance.routers,

@@ -6,12 +6,15 @@
 import express, { Router } from 'express';
 import { AppError } from '../errors.ts';
 import type { CtEvent } from '../events/schema.ts';
+import type { FutureTimeGuard } from '../events/futureTime.ts';
 import { importX12 } from '../ingest/edi/x12Adapter.ts';
 import { decodeUtf8 } from '../ingest/parseBody.ts';
 
 export type EdiRouteDeps = {
   submit: (events: CtEvent[]) => Promise<{ accepted: number; duplicates: number }>;
   maxBodyBytes: number;
+  /** Refuses events stamped too far ahead of the server clock. */
+  futureGuard?: FutureTimeGuard;
   /** Zone of envelope times when partners send local time; default UTC. */
   timezone?: string;
 };
@@ -31,8 +34,13 @@ export function ediRouter(deps: EdiRouteDeps): Router {
         transactions.push({ where: result.error.where, ok: false, error: result.error.reason });
         continue;
       }
-      events.push(result.event);
       const where = result.where ?? result.event.id;
+      const tooFarAhead = deps.futureGuard?.(result.event);
+      if (tooFarAhead) {
+        transactions.push({ where, ok: false, error: tooFarAhead });
+        continue;
+      }
+      events.push(result.event);
       const known = byWhere.get(where);
       if (known) known.eventIds.push(result.event.id);
       else {

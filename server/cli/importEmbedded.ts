@@ -23,6 +23,7 @@ import type { Store } from '../store/client.ts';
 import { loadActiveExceptions } from '../store/loadActiveExceptions.ts';
 import { parseRoutingRules } from '../triage/routing.ts';
 import { createTriage } from '../triage/triage.ts';
+import { futureTimeGuard } from '../events/futureTime.ts';
 
 /** What detection did during one import: exceptions raised and closed by their resolving event, by type. */
 export type DetectionTally = { raised: Record<string, number>; autoResolved: Record<string, number>; stillOpen: number };
@@ -64,6 +65,7 @@ export async function openEmbeddedSink(config: Config, now: () => number = Date.
       }
     },
     detection: watch?.tally,
+    futureGuard: futureTimeGuard(now, config.maxFutureMinutes),
   };
 }
 

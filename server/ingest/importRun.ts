@@ -1,12 +1,18 @@
 // Streams an adapter's results to a sink in batches and keeps the tally the CLI prints:
 // events read, accepted, duplicates, and rejects grouped by reason (with a few examples).
 import type { CtEvent } from '../events/schema.ts';
+import type { FutureTimeGuard } from '../events/futureTime.ts';
 import type { ImportError, ImportResult } from './importResult.ts';
 
 export type SinkOutcome = { accepted: number; duplicates: number; rejected: { index: number; error: string }[] };
 
 /** Where imported events go: the HTTP ingest API of a running tower, or the embedded pipeline. */
-export type EventSink = { send: (events: CtEvent[]) => Promise<SinkOutcome>; close?: () => Promise<void> };
+export type EventSink = {
+  send: (events: CtEvent[]) => Promise<SinkOutcome>;
+  close?: () => Promise<void>;
+  /** In-process sinks check event times here; a tower behind HTTP checks them itself. */
+  futureGuard?: FutureTimeGuard;
+};
 
 export type RejectTally = { reason: string; count: number; examples: ImportError[] };
 export type ImportSummary = { events: number; accepted: number; duplicates: number; rejected: number; byReason: RejectTally[] };
@@ -62,6 +68,11 @@ export async function runImport(
   for await (const result of results) {
     if ('error' in result) {
       reject(result.error);
+      continue;
+    }
+    const tooFarAhead = sink.futureGuard?.(result.event);
+    if (tooFarAhead) {
+      reject({ where: result.where ?? `event ${result.event.id}`, reason: tooFarAhead });
       continue;
     }
     summary.events++;

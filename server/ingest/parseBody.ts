@@ -4,6 +4,7 @@
 import { badRequest } from '../errors.ts';
 import { validateEvent, type CtEvent } from '../events/schema.ts';
 import { findLoneSurrogate, loneSurrogateError } from '../events/wellFormedText.ts';
+import type { FutureTimeGuard } from '../events/futureTime.ts';
 
 export type Rejection = { index: number; error: string };
 export type ParsedBatch = { events: CtEvent[]; rejected: Rejection[]; received: number };
@@ -55,7 +56,7 @@ export function parseJson(text: string): unknown[] {
 // UTF-8 body cannot hold one), so bodies without such an escape skip the walk.
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
 
-export function validateItems(items: unknown[], mayHoldSurrogates = true): ParsedBatch {
+export function validateItems(items: unknown[], mayHoldSurrogates = true, futureGuard?: FutureTimeGuard): ParsedBatch {
   const events: CtEvent[] = [];
   const rejected: Rejection[] = [];
   items.forEach((item, index) => {
@@ -65,16 +66,18 @@ export function validateItems(items: unknown[], mayHoldSurrogates = true): Parse
       return;
     }
     const result = validateEvent(item);
-    if (result.ok) events.push(result.event);
-    else rejected.push({ index, error: result.error });
+    const tooFarAhead = result.ok ? futureGuard?.(result.event) : undefined;
+    if (!result.ok) rejected.push({ index, error: result.error });
+    else if (tooFarAhead) rejected.push({ index, error: tooFarAhead });
+    else events.push(result.event);
   });
   return { events, rejected, received: items.length };
 }
 
-export function parseIngestBody(body: Buffer, contentType: string | undefined): ParsedBatch {
+export function parseIngestBody(body: Buffer, contentType: string | undefined, futureGuard?: FutureTimeGuard): ParsedBatch {
   if (body.length === 0) throw badRequest('empty body: send one event, a JSON array of events, or NDJSON');
   const text = decodeUtf8(body);
   const items = isNdjson(contentType) ? parseNdjson(text) : parseJson(text);
   if (items.length === 0) throw badRequest('no events in body');
-  return validateItems(items, SURROGATE_ESCAPE.test(text));
+  return validateItems(items, SURROGATE_ESCAPE.test(text), futureGuard);
 }

@@ -67,4 +67,18 @@ describe('retention of imported history', () => {
       delete process.env.CONTROL_TOWER_DETECTION;
     }
   });
+
+  it('refuses events stamped ahead of the clock, by line and reason, and takes the rest', async () => {
+    process.env.CONTROL_TOWER_DETECTION = 'false';
+    const today = Date.parse('2026-11-26T12:00:00Z');
+    const file = ndjsonFile('skewed.ndjson', 'skew', ['2026-11-26T11:00:00.000Z', '2026-11-28T12:00:00.000Z', '2026-11-26T12:10:00.000Z']);
+    try {
+      const { stdout } = await importAt(file, today);
+      expect(stdout).toContain('2 events read, 2 accepted, 0 duplicates, 1 rejected');
+      expect(stdout).toContain('line 2');
+      expect(stdout).toContain('ts 2026-11-28T12:00:00.000Z is 2 days ahead of the server clock (2026-11-26T12:00:00.000Z)');
+    } finally {
+      delete process.env.CONTROL_TOWER_DETECTION;
+    }
+  });
 });

@@ -47,6 +47,17 @@ describe('POST /api/v1/events on the embedded engine', () => {
     expect((await storedRows([...good.map((g) => g.id), bad.id])).map((r) => r.id).sort()).toEqual(good.map((g) => g.id).sort());
   });
 
+  it('rejects an event stamped more than 15 minutes ahead of the server clock, naming its ts', async () => {
+    const aheadTs = new Date(Date.now() + 26 * 3_600_000).toISOString();
+    const ahead = { ...sampleEvent('order.invoiced', aheadTs), id: 'ahead-1' };
+    const soon = { ...sampleEvent('order.invoiced', new Date(Date.now() + 5 * 60_000).toISOString()), id: 'soon-1' };
+    const res = await postEvents(server.url, [ahead, soon]);
+    expect(res.status).toBe(202);
+    expect(res.body.accepted).toBe(1);
+    expect(res.body.rejected).toEqual([{ index: 0, error: expect.stringMatching(new RegExp(`^ts ${aheadTs} is 26 h ahead of the server clock .*at most 15 min is taken`)) }]);
+    expect((await storedRows(['ahead-1', 'soon-1'])).map((r) => r.id)).toEqual(['soon-1']);
+  });
+
   it('answers 400 with the line number for malformed NDJSON and stores nothing of it', async () => {
     const ok = sampleEvent('order.invoiced');
     const res = await postEvents(server.url, `${JSON.stringify(ok)}\n{"id":"x",\n`, 'application/x-ndjson');
