@@ -22,6 +22,10 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     if (known) {
       if (known.status >= 500) logger.warn({ path: req.path, code: known.code }, known.message);
       for (const [k, v] of Object.entries(known.headers)) res.setHeader(k, v);
+      // After an oversized body the socket is not reused: body-parser has drained it, but a
+      // kept-alive socket that carried hundreds of MiB was seen to stall until the keep-alive
+      // timeout and then reset the client's next request on it.
+      if (known.status === 413) res.setHeader('Connection', 'close');
       res.status(known.status).json({ error: { code: known.code, message: known.message, ...(known.details !== undefined ? { details: known.details } : {}) } });
       return;
     }

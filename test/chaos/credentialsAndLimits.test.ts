@@ -138,6 +138,22 @@ describe('payload caps', () => {
     const [row] = await (await server.store.client.query({ query: "SELECT count() AS n FROM events WHERE id LIKE 'too-big-%'", format: 'JSONEachRow' })).json<{ n: string }>();
     expect(Number(row.n)).toBe(0);
   });
+
+  it('back-to-back uploads of hundreds of MiB over one keep-alive client each get their 413, never a reset', async () => {
+    // Found by fuzzEdi: after a 200 MiB body, the next large upload on the same kept-alive
+    // socket stalled until the keep-alive timeout and was reset. A 413 now closes the socket.
+    await restart({ maxBodyBytes: 1024 * 1024 });
+    const statuses: (number | string)[] = [];
+    for (const mib of [2, 200, 400]) {
+      const res = await fetch(`${server.url}/api/v1/edi`, { method: 'POST', headers: { 'content-type': 'application/edi-x12', authorization: `Bearer ${TEST_INGEST_KEY}` }, body: 'A'.repeat(mib * 1024 * 1024) }).catch((e) => e.cause?.code ?? String(e));
+      statuses.push(typeof res === 'string' ? res : res.status);
+      if (typeof res !== 'string') {
+        expect(res.headers.get('connection')).toBe('close');
+        await res.text();
+      }
+    }
+    expect(statuses).toEqual([413, 413, 413]);
+  }, 60_000);
 });
 
 describe('rate limits under load', () => {
