@@ -147,19 +147,33 @@ export class Executor {
     return { status: 202, body: { outcome: 'executing', deliveryId, exceptionVersion: next.version } };
   }
 
-  /** Deliveries cut off by a stop are sent again at start-up (same key: the receiver applies them once). */
-  resumeInterrupted(): number {
-    let n = 0;
+  /**
+   * Deliveries cut off by a stop are sent again at start-up (same key: the receiver applies
+   * them once) — but only those whose request went through. A delivery is stored before its
+   * exception commits "sending" (see ActionService.execute); a kill between the two, or before
+   * a refused commit withdrew it, leaves a delivery whose request was never answered 202 and
+   * that the exception does not know. Sending it would act behind the exception's back: a
+   * second request, rightly accepted because nothing is executing, would then act again (the
+   * crash test saw one exception resolved by two actions). Such a delivery is withdrawn.
+   */
+  async resumeInterrupted(): Promise<{ resumed: number; withdrawn: number }> {
+    let resumed = 0;
+    let withdrawn = 0;
     for (const d of this.d.deliveries.list('sending')) {
-      // An exception closed meanwhile has left the book; its command is still owed (it was
-      // answered 202) — it is sent, and the outcome recorded without changing the state.
       const x = this.d.book.get(d.exceptionId);
+      if (x && (x.details.execution as { deliveryId?: string } | undefined)?.deliveryId !== d.id) {
+        await this.cancel(d);
+        withdrawn++;
+        continue;
+      }
+      // An exception closed meanwhile may have left the book; its command is still owed (it
+      // was answered 202) — it is sent, and the outcome recorded without changing the state.
       const def = x ? findAction(x.type, d.action) : CATALOGUE_ACTIONS.find((a) => a.action === d.action && a.connector === d.connector);
       if (!def) continue;
       this.start(d, def, EXECUTOR_ACTOR);
-      n++;
+      resumed++;
     }
-    return n;
+    return { resumed, withdrawn };
   }
 
   /** Applies a system change to the newest version, retrying when a detector committed meanwhile. */

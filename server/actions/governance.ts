@@ -84,6 +84,7 @@ export async function startGovernance(d: { client: ClickHouseClient; book: Excep
     auditRouter({ client }),
     connectorsRouter({ deliveries, executor, idempotency }),
   ];
+  let resuming: Promise<void> | undefined;
   return {
     triage,
     audit,
@@ -100,10 +101,16 @@ export async function startGovernance(d: { client: ClickHouseClient; book: Excep
         connectors.erp ??= `${baseUrl}${SIM_ACTIONS_PATH}`;
         connectors.tms ??= `${baseUrl}${SIM_ACTIONS_PATH}`;
       }
-      const resumed = executor.resumeInterrupted();
-      if (resumed) logger.info({ resumed }, 'resending connector deliveries cut off by the last stop');
+      resuming = executor
+        .resumeInterrupted()
+        .then(({ resumed, withdrawn }) => {
+          if (resumed) logger.info({ resumed }, 'resending connector deliveries cut off by the last stop');
+          if (withdrawn) logger.warn({ withdrawn }, 'withdrew connector deliveries whose request never went through (the last stop came between storing and committing them)');
+        })
+        .catch((err) => logger.error({ err }, 'resuming connector deliveries failed'));
     },
     async close() {
+      await resuming;
       await executor.idle();
       retriage.unsubscribe();
       detections.unsubscribe();

@@ -109,6 +109,33 @@ describe('webhook connector', () => {
     expect(callsFor(x.id).map((c) => c.key)).toEqual(['crashed-key']);
   });
 
+  it('a delivery stored but never committed on its exception (killed between the two) is withdrawn at the next start, and the next request acts once', async () => {
+    const x = makeException({ type: 'integration_failure', team: 'it', interface: 'edi-997', details: {} });
+    await server.book.commit(x);
+    // What a kill between ActionService.execute's two writes leaves: the delivery recorded as
+    // sending, the exception still open and knowing nothing of it. Its request was never
+    // answered 202, so nothing is owed; sending it would act beside the next request.
+    const def = { action: 'replay_messages', connector: 'erp', command: 'replay_messages' } as const;
+    const orphan = server.governance.executor.newDelivery({ ...def, label: '', risk: 'low', policy: { mode: 'auto' }, requestRoles: ['it'], resolves: true }, x, {}, 'orphan-key');
+    await server.governance.deliveries.save({ ...orphan, version: 1 });
+    erp.fallback = 'ok';
+    await server.close();
+    server = await startTestServer(dir, { connectorErpUrl: erp.url, connectorTmsUrl: erp.url, connectorTimeoutMs: 300, connectorBackoffMs: 5, connectorMaxAttempts: 3 });
+    const storedStatus = async () => {
+      const rs = await server.store.client.query({ query: 'SELECT status FROM connector_deliveries FINAL WHERE id = {id:String}', query_params: { id: orphan.id }, format: 'JSONEachRow' });
+      return (await rs.json<{ status: string }>())[0]?.status;
+    };
+    await waitFor(async () => (await storedStatus()) === 'cancelled', 'the orphan delivery stored as cancelled');
+    expect(server.book.get(x.id)!.status).toBe('open');
+    const requestKey = `c-${++n}`;
+    const r = await api(server, 'POST', `/exceptions/${x.id}/actions`, { token: ops, body: { action: 'replay_messages' }, headers: { 'idempotency-key': requestKey } });
+    expect(r.status).toBe(202);
+    await waitFor(() => server.book.get(x.id)?.status === 'resolved', 'resolution by the new request');
+    await server.governance.executor.idle();
+    // One call, under the new request's key; the orphan's key never reached the ERP.
+    expect(callsFor(x.id).map((c) => c.key)).toEqual([`${x.id}:replay_messages:${requestKey}`]);
+  });
+
   it('a refusal (4xx) is not retried and goes straight to the dead letters', async () => {
     erp.script = ['reject422'];
     const { id } = await replayMessages();
