@@ -1,6 +1,6 @@
 // Computes the KPI set of DESIGN.md §6 for a window and the previous window of equal
 // length, optionally grouped. Queries run one after another (the embedded engine runs one
-// statement at a time anyway) and each is short.
+// statement at a time anyway); each answers both windows at once.
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { GroupBy, KpiFilters, KpiReport, KpiSet } from './kpiTypes.ts';
 import { EXCEPTION_DIMENSION, ORDER_DIMENSION, filterParams, groupExpression } from './dimensions.ts';
@@ -32,18 +32,28 @@ async function queryRows(client: ClickHouseClient, groupBy: GroupBy | undefined,
   };
 }
 
-/** One window: the totals and, when grouped, a KPI set per group key. */
-export async function computeWindow(client: ClickHouseClient, req: KpiRequest): Promise<{ total: KpiSet; groups: Map<string, KpiSet> }> {
-  const filters = req.filters ?? {};
-  const params: KpiParams = { from: chTime(req.fromMs), to: chTime(req.toMs), ...filterParams(filters), ...slaParams(req.sla) };
-  const windowMs = req.toMs - req.fromMs;
-  await refreshOrderOutcomes(client);
-  const totalRows = await queryRows(client, undefined, params, windowMs, true);
+/** Rows of both windows (tagged w by runKpiQuery) → the rows of one of them. */
+function windowRows(rows: KpiRows, w: 0 | 1): KpiRows {
+  const pick = <T>(list: T[]): T[] => list.filter((r) => (r as { w?: number }).w === w);
+  return {
+    exceptions: pick(rows.exceptions),
+    open: pick(rows.open),
+    revenue: pick(rows.revenue),
+    manual: pick(rows.manual),
+    orders: pick(rows.orders),
+    // The two branches of a UNION ALL may interleave: restore each list's own order.
+    integrations: pick(rows.integrations).sort((a, b) => a.interface.localeCompare(b.interface)),
+    detection: pick(rows.detection).sort((a, b) => a.type.localeCompare(b.type)),
+  };
+}
+
+/** The totals and, when grouped, a KPI set per group key, from one window's rows. */
+function assembleWindow(totalRows: KpiRows, groupRows: KpiRows | undefined, req: KpiRequest, windowMs: number): { total: KpiSet; groups: Map<string, KpiSet> } {
   const total = assembleKpiSet(totalRows, '', windowMs);
   const groups = new Map<string, KpiSet>();
-  if (req.groupBy) {
-    const rows = await queryRows(client, req.groupBy, params, windowMs, false);
-    rows.integrations = totalRows.integrations.filter((r) => req.groupBy === 'interface' || req.groupBy === 'carrier');
+  if (req.groupBy && groupRows) {
+    const rows = { ...groupRows };
+    rows.integrations = totalRows.integrations.filter(() => req.groupBy === 'interface' || req.groupBy === 'carrier');
     rows.detection = req.groupBy === 'type' ? totalRows.detection : [];
     const keys = new Set<string>();
     for (const list of [rows.exceptions, rows.open, rows.revenue, rows.manual, rows.orders]) for (const r of list) keys.add(r.g);
@@ -53,11 +63,33 @@ export async function computeWindow(client: ClickHouseClient, req: KpiRequest): 
   return { total, groups };
 }
 
-/** The report of the API: current window, previous window of equal length, groups. */
+function windowParams(req: KpiRequest): KpiParams {
+  return { from: chTime(req.fromMs), to: chTime(req.toMs), ...filterParams(req.filters ?? {}), ...slaParams(req.sla) };
+}
+
+/** One window: the totals and, when grouped, a KPI set per group key. */
+export async function computeWindow(client: ClickHouseClient, req: KpiRequest): Promise<{ total: KpiSet; groups: Map<string, KpiSet> }> {
+  const params = windowParams(req);
+  const windowMs = req.toMs - req.fromMs;
+  await refreshOrderOutcomes(client);
+  const totalRows = await queryRows(client, undefined, params, windowMs, true);
+  const groupRows = req.groupBy ? await queryRows(client, req.groupBy, params, windowMs, false) : undefined;
+  return assembleWindow(totalRows, groupRows, req, windowMs);
+}
+
+/**
+ * The report of the API: current window, previous window of equal length, groups. Both
+ * windows come from the same statements (runKpiQuery with {pfrom}), after one refresh of
+ * the order outcomes, so the two are computed from the same state.
+ */
 export async function computeKpis(client: ClickHouseClient, req: KpiRequest): Promise<KpiReport> {
   const length = req.toMs - req.fromMs;
-  const current = await computeWindow(client, req);
-  const previous = await computeWindow(client, { ...req, fromMs: req.fromMs - length, toMs: req.fromMs });
+  const params: KpiParams = { ...windowParams(req), pfrom: chTime(req.fromMs - length) };
+  await refreshOrderOutcomes(client);
+  const totalRows = await queryRows(client, undefined, params, length, true);
+  const groupRows = req.groupBy ? await queryRows(client, req.groupBy, params, length, false) : undefined;
+  const current = assembleWindow(windowRows(totalRows, 0), groupRows && windowRows(groupRows, 0), req, length);
+  const previous = assembleWindow(windowRows(totalRows, 1), groupRows && windowRows(groupRows, 1), req, length);
   const iso = (ms: number) => new Date(ms).toISOString();
   const report: KpiReport = {
     window: { from: iso(req.fromMs), to: iso(req.toMs), previousFrom: iso(req.fromMs - length), previousTo: iso(req.fromMs) },

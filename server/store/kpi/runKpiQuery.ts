@@ -6,9 +6,24 @@ export type KpiParams = Record<string, string | number | string[]>;
 
 export const KPI_QUERY_SECONDS = 10;
 
+/**
+ * The same query over the previous window of equal length: its bounds shift by one window,
+ * {from} → {pfrom} and {to} → {from} (one pass, so the two replacements do not chain).
+ */
+export function previousWindowQuery(query: string): string {
+  return query.replace(/\{(from|to):DateTime64\(3, 'UTC'\)\}/g, (_, bound: string) => `{${bound === 'from' ? 'pfrom' : 'from'}:DateTime64(3, 'UTC')}`);
+}
+
+/**
+ * With a {pfrom} parameter the query is answered for both windows in one statement, each row
+ * tagged w = 0 (current, [from, to)) or 1 (previous, [pfrom, from)). The embedded engine runs
+ * one statement at a time, so two windows as two statements wait for each other; as the two
+ * branches of one UNION ALL they run side by side on the engine's threads.
+ */
 export async function runKpiQuery<T>(client: ClickHouseClient, name: string, query: string, params: KpiParams): Promise<T[]> {
+  const both = params.pfrom !== undefined;
   const result = await client.query({
-    query,
+    query: both ? `SELECT 0 AS w, * FROM (${query}) UNION ALL SELECT 1 AS w, * FROM (${previousWindowQuery(query)})` : query,
     query_params: params,
     format: 'JSONEachRow',
     query_id: undefined,
