@@ -9,7 +9,11 @@ async function executable(): Promise<{ path: string; args: string[] }> {
   if (process.env.CHROME_PATH) return { path: process.env.CHROME_PATH, args: FLAGS };
   if (existsSync('/usr/bin/chromium')) return { path: '/usr/bin/chromium', args: FLAGS };
   const sparticuz = (await import('@sparticuz/chromium')).default;
-  return { path: await sparticuz.executablePath(), args: [...sparticuz.args, '--disable-background-networking', '--disable-component-update'] };
+  // Its args run everything in one process with a SwiftShader GPU; there, tearing down the
+  // previous page's compositor on every navigation blocks the whole browser for ~1.5 s (a
+  // GL finish), which delayed the live queue's first update past 2 s. With --disable-gpu
+  // it composites in software and the stall is gone.
+  return { path: await sparticuz.executablePath(), args: [...sparticuz.args, '--disable-gpu', '--disable-background-networking', '--disable-component-update'] };
 }
 
 export async function launchBrowser(): Promise<Browser> {
