@@ -9,7 +9,7 @@
 //   --lines-per-day N sets how fast simulated time runs: at 100,000 lines (~700,000 events)
 //   a simulated day, an hour at ~8,000 events/s covers ~40 simulated days, so every keyed
 //   state passes its lifetime (orders: 4 days) during the warm-up.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import type { CtEvent } from '../server/events/schema.ts';
 import { createSimulator } from '../server/sim/simulator.ts';
 import { CHAOS_ADMIN_PASSWORD, freePort, ingestAuth, sleep, spawnTower, tempDataDir, type Tower } from '../test/chaos/helpers/tower.ts';
@@ -118,13 +118,24 @@ console.log(`sustained capacity ≈ ${fmt(capacity)} events/s → offering ${fmt
 
 const login = await fetch(`${tower.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: CHAOS_ADMIN_PASSWORD }) });
 const { token } = (await login.json()) as { token: string };
-const rss: { t: number; bytes: number; depth: number; keys: Record<string, number> }[] = [];
+type Sample = { t: number; bytes: number; depth: number; keys: Record<string, number>; heap: number; external: number; engine: number; file: number };
+const rss: Sample[] = [];
+/** Resident file-backed pages of a process (RssFile), bytes. */
+const fileRss = (pid: number) => Number(/RssFile:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
+/** One gauge of the Prometheus text (NaN when absent). */
+const gauge = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
 const totalMs = minutes * 60_000;
 const t0 = performance.now();
 const sampler = setInterval(async () => {
   const text = await (await fetch(`${tower.url}/metrics`)).text().catch(() => '');
   const keys = await detectorState(tower, token).catch(() => ({}));
-  rss.push({ t: performance.now() - t0, bytes: tower.rssBytes(), depth: Number(/^ct_ingest_queue_depth (\d+)/m.exec(text)?.[1] ?? NaN), keys });
+  rss.push({
+    t: performance.now() - t0, bytes: tower.rssBytes(), depth: gauge(text, 'ct_ingest_queue_depth'), keys,
+    // where RSS goes: Node's heap, its off-heap buffers, and what the in-process engine tracks
+    heap: gauge(text, 'nodejs_heap_size_used_bytes'), external: gauge(text, 'nodejs_external_memory_bytes'), engine: gauge(text, 'ct_engine_memory_tracked_bytes'),
+    // file-backed pages (mostly the engine's ~0.5 GB shared library as more of its code runs)
+    file: fileRss(tower.proc.pid!),
+  });
 }, 5000);
 const latencies: number[] = [];
 const counts: Record<string, number> = {};
@@ -136,7 +147,8 @@ const exit = await tower.exited;
 // Warm-up: the first fifth of the run (at most 10 min) — caches, JIT and chDB's own pools settle.
 const warmEnd = Math.min(totalMs / 5, 600_000);
 const after = rss.filter((s) => s.t >= warmEnd);
-const windowAvg = (xs: typeof rss) => xs.reduce((n, s) => n + s.bytes, 0) / xs.length;
+const avgOf = (xs: Sample[], part: (s: Sample) => number) => xs.reduce((n, s) => n + part(s), 0) / xs.length;
+const windowAvg = (xs: Sample[]) => avgOf(xs, (s) => s.bytes);
 const head = after.slice(0, Math.max(1, Math.floor(after.length / 5)));
 const tail = after.slice(-Math.max(1, Math.floor(after.length / 5)));
 const drift = (windowAvg(tail) - windowAvg(head)) / windowAvg(head);
@@ -163,6 +175,8 @@ const achieved = acked / (totalMs / 1000);
 console.log(`events acknowledged: ${fmt(acked)} (${fmt(achieved)}/s of ${fmt(rate)}/s offered); with the capacity probe ${fmt(taken)} sent, ${fmt(audit.rows)} rows stored, lost: ${lost}, unexpected: ${unexpected}, stored twice: ${audit.duplicated.length}`);
 console.log(`answers: ${JSON.stringify(counts)}; 202 latency p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms`);
 console.log(`RSS after warm-up ${fmt(windowAvg(head) / MiB)} MiB → end ${fmt(windowAvg(tail) / MiB)} MiB: drift ${fmt(drift * 100, 1)}% (max ${fmt(Math.max(...rss.map((s) => s.bytes)) / MiB)} MiB); max queue depth ${fmt(Math.max(...rss.map((s) => s.depth)))}`);
+const parts = (['heap', 'external', 'engine', 'file'] as const).map((k) => `${k} ${fmt(avgOf(head, (s) => s[k]) / MiB)} → ${fmt(avgOf(tail, (s) => s[k]) / MiB)} MiB`);
+console.log(`  of which (same windows): ${parts.join(', ')}`);
 console.log(`keyed detector state after warm-up ${fmt(keysAvg(head))} keys → end ${fmt(keysAvg(tail))} keys: drift ${fmt(keyDrift * 100, 1)}%; largest changes ${JSON.stringify(movers)}`);
 console.log(`exit: ${JSON.stringify(exit)}`);
 // A soak that could not keep up is an overload test, not a soak: it fails as such.

@@ -21,6 +21,7 @@ import { eventsRouter } from './ingest/eventsRoute.ts';
 import { ediRouter } from './api/edi.ts';
 import { ingestRateLimits } from './api/ingestRateLimits.ts';
 import { createIngestMetrics } from './ingest/ingestMetrics.ts';
+import { registerEngineMemoryMetric } from './store/engineMemoryMetric.ts';
 import { stoppingGuard } from './api/stoppingGuard.ts';
 import { closeOnStop } from './api/closeOnStop.ts';
 import { ExceptionBook } from './exceptions/book.ts';
@@ -127,6 +128,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const ingestMetrics = createIngestMetrics(registry, pipeline);
+  registerEngineMemoryMetric(registry, store.client);
 
   const submit = (events: Parameters<IngestPipeline['submit']>[0]) => pipeline.submit(events);
   const demo = config.demo ? await startDemoMode({ config, store, submit, logger, now }) : undefined;

@@ -8,7 +8,7 @@ import { slaParams, type SlaTargets } from './slaTargets.ts';
 import { assembleKpiSet, type KpiRows } from './assembleKpiSet.ts';
 import { chTime, type KpiParams } from '../store/kpi/runKpiQuery.ts';
 import { exceptionKpis } from '../store/kpi/exceptionKpis.ts';
-import { openExceptions } from '../store/kpi/openExceptions.ts';
+import { openExceptionRows } from '../store/kpi/openExceptions.ts';
 import { revenueAtRisk } from '../store/kpi/revenueAtRisk.ts';
 import { manualActions } from '../store/kpi/manualActions.ts';
 import { orderKpis } from '../store/kpi/orderKpis.ts';
@@ -21,9 +21,10 @@ export type KpiRequest = { fromMs: number; toMs: number; groupBy?: GroupBy; filt
 async function queryRows(client: ClickHouseClient, groupBy: GroupBy | undefined, params: KpiParams, windowMs: number, withShared: boolean): Promise<KpiRows> {
   const ex = groupExpression(EXCEPTION_DIMENSION, groupBy);
   const ord = groupExpression(ORDER_DIMENSION, groupBy);
+  const exceptions = await exceptionKpis(client, ex, params);
   return {
-    exceptions: await exceptionKpis(client, ex, params),
-    open: await openExceptions(client, ex, params),
+    exceptions,
+    open: openExceptionRows(exceptions),
     revenue: await revenueAtRisk(client, ex, params),
     manual: await manualActions(client, ex, params),
     orders: await orderKpis(client, ord, params),

@@ -111,6 +111,8 @@ describe('POST /api/v1/events on the embedded engine', () => {
     expect(metrics).toMatch(/^ct_events_duplicates_total \d+$/m);
     expect(metrics).toMatch(/^ct_batch_insert_seconds_count [1-9]\d*$/m);
     expect(metrics).toMatch(/^ct_ingest_queue_depth 0$/m);
+    // the in-process engine's own accounting, next to Node's heap, to tell where RSS goes
+    expect(Number(/^ct_engine_memory_tracked_bytes (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(1024 * 1024);
   });
 
   it('sets the retention TTL from configuration', async () => {

@@ -13,30 +13,38 @@ export type DetectionRow = { type: string; detected: number; true_positives: num
 const FROM = `{from:DateTime64(3, 'UTC')}`;
 const TO = `{to:DateTime64(3, 'UTC')}`;
 
+// One pass over the snapshot and one over the labels: each exception is judged once (the
+// faults its evidence proves), and the faults detected per type are collected from those
+// judgements — a CTE read twice is evaluated twice, and this query once read the snapshot
+// three times and the labels three times.
 const QUERY = `
 WITH
-det AS (
-  SELECT exception_id, type, evidence, status, resolution_reason, detected_at, closed_at
-  FROM (${EXCEPTION_SNAPSHOT})
-  WHERE ${EXCEPTION_FILTER}
-),
-hits AS (
-  SELECT d.exception_id AS exception_id, d.type AS type, l.fault_id AS fault_id
-  FROM (SELECT exception_id, type, e FROM det ARRAY JOIN evidence AS e) AS d
-  INNER JOIN (SELECT event_id, label_type, fault_id FROM injected_labels WHERE ts < ${TO}) AS l
+judged AS (
+  SELECT d.exception_id AS exception_id, any(d.type) AS type, any(d.detected_at) AS detected_at, any(d.status) AS status,
+         any(d.resolution_reason) AS resolution_reason, any(d.closed_at) AS closed_at,
+         groupUniqArrayIf(l.fault_id, l.fault_id != '') AS proven_faults
+  FROM
+  (
+    SELECT exception_id, type, status, resolution_reason, detected_at, closed_at, e
+    FROM (${EXCEPTION_SNAPSHOT})
+    ARRAY JOIN if(empty(evidence), [''], evidence) AS e
+    WHERE ${EXCEPTION_FILTER}
+  ) AS d
+  LEFT JOIN (SELECT event_id, label_type, fault_id FROM injected_labels WHERE ts < ${TO}) AS l
     ON l.event_id = d.e AND l.label_type = d.type
+  GROUP BY d.exception_id
 ),
 by_exception AS (
   SELECT type,
     countIf(detected_at >= ${FROM} AND detected_at < ${TO}) AS detected,
-    countIf(detected_at >= ${FROM} AND detected_at < ${TO} AND exception_id IN (SELECT exception_id FROM hits)) AS true_positives,
+    countIf(detected_at >= ${FROM} AND detected_at < ${TO} AND notEmpty(proven_faults)) AS true_positives,
     countIf(status IN ${FINAL} AND closed_at >= ${FROM} AND closed_at < ${TO}) AS closed,
-    countIf(status = 'dismissed' AND resolution_reason = 'false_positive' AND closed_at >= ${FROM} AND closed_at < ${TO}) AS false_positives
-  FROM det GROUP BY type
+    countIf(status = 'dismissed' AND resolution_reason = 'false_positive' AND closed_at >= ${FROM} AND closed_at < ${TO}) AS false_positives,
+    groupUniqArrayArray(proven_faults) AS detected_faults
+  FROM judged GROUP BY type
 ),
 by_fault AS (
-  SELECT label_type AS type, uniqExact(fault_id) AS faults,
-    uniqExactIf(fault_id, (label_type, fault_id) IN (SELECT type, fault_id FROM hits)) AS faults_detected
+  SELECT label_type AS type, groupUniqArray(fault_id) AS faults_in_window
   FROM injected_labels
   WHERE ts >= ${FROM} AND ts < ${TO} AND ({f_type:String} = '' OR label_type = {f_type:String})
   GROUP BY label_type
@@ -44,7 +52,7 @@ by_fault AS (
 SELECT
   if(e.type != '', e.type, f.type) AS type,
   e.detected AS detected, e.true_positives AS true_positives, e.closed AS closed, e.false_positives AS false_positives,
-  f.faults AS faults, f.faults_detected AS faults_detected
+  length(f.faults_in_window) AS faults, length(arrayIntersect(f.faults_in_window, e.detected_faults)) AS faults_detected
 FROM by_exception AS e
 FULL OUTER JOIN by_fault AS f ON f.type = e.type
 ORDER BY type`;

@@ -1,4 +1,6 @@
-// MTTA, resolution time, SLA adherence, auto-resolution and false-positive counts of a window.
+// MTTA, resolution time, SLA adherence, auto-resolution and false-positive counts of a window,
+// and the exceptions still open at its end by type and severity (openExceptions.ts) — one read
+// of the snapshot for both, which is most of what either costs.
 import type { ClickHouseClient } from '@clickhouse/client';
 import { EXCEPTION_FILTER } from '../../kpi/dimensions.ts';
 import { EXCEPTION_SNAPSHOT, FINAL } from './exceptionSnapshot.ts';
@@ -15,6 +17,8 @@ export type ExceptionKpiRow = {
   auto_resolved: number;
   closed: number;
   false_positives: number;
+  /** Open at the window's end: keys 'type\tseverity', counts (a sumMap). */
+  open_by: [string[], number[]];
 };
 
 const query = (group: string) => `
@@ -34,7 +38,8 @@ SELECT
   countIf(resolved_in AND res_s <= target_s) AS within_sla,
   countIf(resolved_in AND manual_actions = 0) AS auto_resolved,
   countIf(closed_in) AS closed,
-  countIf(closed_in AND status = 'dismissed' AND resolution_reason = 'false_positive') AS false_positives
+  countIf(closed_in AND status = 'dismissed' AND resolution_reason = 'false_positive') AS false_positives,
+  sumMapIf([concat(type, '\t', severity)], [toUInt64(1)], status NOT IN ${FINAL}) AS open_by
 FROM (${EXCEPTION_SNAPSHOT})
 WHERE ${EXCEPTION_FILTER}
 GROUP BY g`;

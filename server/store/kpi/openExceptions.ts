@@ -1,17 +1,15 @@
-// Exceptions in a non-final state at the end of the window, by type and severity.
-import type { ClickHouseClient } from '@clickhouse/client';
-import { EXCEPTION_FILTER } from '../../kpi/dimensions.ts';
-import { EXCEPTION_SNAPSHOT, FINAL } from './exceptionSnapshot.ts';
-import { runKpiQuery, type KpiParams } from './runKpiQuery.ts';
+// Exceptions in a non-final state at the end of the window, by type and severity. Counted by
+// the exception KPI query (open_by), which reads the same snapshot; here they become rows.
+import type { ExceptionKpiRow } from './exceptionKpis.ts';
 
-export type OpenExceptionRow = { g: string; type: string; severity: string; n: number };
+export type OpenExceptionRow = { g: string; type: string; severity: string; n: number; w?: number };
 
-const query = (group: string) => `
-SELECT ${group} AS g, type, severity, count() AS n
-FROM (${EXCEPTION_SNAPSHOT})
-WHERE status NOT IN ${FINAL} AND ${EXCEPTION_FILTER}
-GROUP BY g, type, severity`;
-
-export function openExceptions(client: ClickHouseClient, group: string, params: KpiParams): Promise<OpenExceptionRow[]> {
-  return runKpiQuery<OpenExceptionRow>(client, 'open_exceptions', query(group), params);
+export function openExceptionRows(rows: ExceptionKpiRow[]): OpenExceptionRow[] {
+  return rows.flatMap((row) => {
+    const [keys, counts] = row.open_by;
+    return keys.map((key, i) => {
+      const [type, severity] = key.split('\t');
+      return { g: row.g, type, severity, n: Number(counts[i]), ...('w' in row ? { w: (row as { w: number }).w } : {}) };
+    });
+  });
 }
