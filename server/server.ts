@@ -86,7 +86,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const { logger } = deps;
   const now = deps.now ?? Date.now;
   const store = await openIngestStore(config, logger);
-  const pipeline = createStoredPipeline(store, config, { now, scheduler: deps.scheduler });
+  const pipeline = createStoredPipeline(store, config, { now, scheduler: deps.scheduler, logger });
 
   const book = new ExceptionBook({ persist: (rows) => appendExceptionVersions(store.client, rows), scheduler: deps.scheduler });
   book.restore((await loadActiveExceptions(store.client)).map(fromExceptionRow));

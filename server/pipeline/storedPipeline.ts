@@ -8,6 +8,7 @@ import { migrate } from '../store/migrate.ts';
 import { applyRetention } from '../store/retention.ts';
 import { repairEventIds } from '../store/repairEventIds.ts';
 import { repairExceptionsCurrent } from '../store/repairExceptionsCurrent.ts';
+import { brokenIndexPart, recoverBrokenIndexPart } from '../store/recoverBrokenIndexPart.ts';
 import { findStoredIds } from '../store/findStoredIds.ts';
 import { insertEvents } from '../store/insertEvents.ts';
 import { toEventRow } from '../store/eventRow.ts';
@@ -31,7 +32,7 @@ export async function openIngestStore(config: Config, logger?: Pick<Logger, 'inf
   return store;
 }
 
-export function createStoredPipeline(store: Store, config: Config, deps: { now: () => number; scheduler?: SchedulerLike }): IngestPipeline {
+export function createStoredPipeline(store: Store, config: Config, deps: { now: () => number; scheduler?: SchedulerLike; logger?: Pick<Logger, 'warn'> }): IngestPipeline {
   // After a failed insert its events may be stored without their ids indexed. The repair
   // runs at once, but when storage is still failing (a full disk) it fails too — then it
   // stays owed, and no look-up is trusted (nor any insert made) until it has gone through:
@@ -45,8 +46,21 @@ export function createStoredPipeline(store: Store, config: Config, deps: { now: 
     { maxRows: config.batchMaxRows, maxWaitMs: config.batchMaxWaitMs, maxQueueEvents: config.maxQueueEvents },
     {
       lookup: async (ids) => {
-        if (repairOwed) await repair();
-        return findStoredIds(store.client, ids, config.dedupeWindowHours);
+        const look = async () => {
+          if (repairOwed) await repair();
+          return findStoredIds(store.client, ids, config.dedupeWindowHours);
+        };
+        try {
+          return await look();
+        } catch (err) {
+          // an unreadable part of the dedupe index (left by a merge on a full disk) is rebuilt
+          // from events, then the look-up is tried once more; anything else fails the batch
+          const part = brokenIndexPart(err);
+          if (!part) throw err;
+          const reindexed = await recoverBrokenIndexPart(store.client, part);
+          deps.logger?.warn({ part, reindexed }, 'detached an unreadable part of the dedupe index and indexed its ids again from events');
+          return look();
+        }
       },
       insert: async (events) => {
         // Retention counts from ingested_at (the clock), never from event time: imported history stays.
