@@ -9,10 +9,10 @@
 //   --lines-per-day N sets how fast simulated time runs: at 100,000 lines (~700,000 events)
 //   a simulated day, an hour at ~8,000 events/s covers ~40 simulated days, so every keyed
 //   state passes its lifetime (orders: 4 days) during the warm-up.
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { CtEvent } from '../server/events/schema.ts';
 import { createSimulator } from '../server/sim/simulator.ts';
-import { CHAOS_ADMIN_PASSWORD, freePort, ingestAuth, sleep, spawnTower, tempDataDir, type Tower } from '../test/chaos/helpers/tower.ts';
+import { CHAOS_ADMIN_PASSWORD, freePort, ingestAuth, metricValue, readProcMemory, sleep, spawnTower, tempDataDir, type Tower } from '../test/chaos/helpers/tower.ts';
 import { eventTotals } from '../test/chaos/helpers/verifyStore.ts';
 import { flag, fmt, machine, percentile } from './lib/stats.ts';
 
@@ -120,21 +120,17 @@ const login = await fetch(`${tower.url}/api/v1/auth/login`, { method: 'POST', he
 const { token } = (await login.json()) as { token: string };
 type Sample = { t: number; bytes: number; depth: number; keys: Record<string, number>; heap: number; external: number; engine: number; file: number };
 const rss: Sample[] = [];
-/** Resident file-backed pages of a process (RssFile), bytes. */
-const fileRss = (pid: number) => Number(/RssFile:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
-/** One gauge of the Prometheus text (NaN when absent). */
-const gauge = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
 const totalMs = minutes * 60_000;
 const t0 = performance.now();
 const sampler = setInterval(async () => {
   const text = await (await fetch(`${tower.url}/metrics`)).text().catch(() => '');
   const keys = await detectorState(tower, token).catch(() => ({}));
   rss.push({
-    t: performance.now() - t0, bytes: tower.rssBytes(), depth: gauge(text, 'ct_ingest_queue_depth'), keys,
+    t: performance.now() - t0, bytes: tower.rssBytes(), depth: metricValue(text, 'ct_ingest_queue_depth'), keys,
     // where RSS goes: Node's heap, its off-heap buffers, and what the in-process engine tracks
-    heap: gauge(text, 'nodejs_heap_size_used_bytes'), external: gauge(text, 'nodejs_external_memory_bytes'), engine: gauge(text, 'ct_engine_memory_tracked_bytes'),
+    heap: metricValue(text, 'nodejs_heap_size_used_bytes'), external: metricValue(text, 'nodejs_external_memory_bytes'), engine: metricValue(text, 'ct_engine_memory_tracked_bytes'),
     // file-backed pages (mostly the engine's ~0.5 GB shared library as more of its code runs)
-    file: fileRss(tower.proc.pid!),
+    file: readProcMemory(tower.proc.pid!, 'RssFile'),
   });
 }, 5000);
 const latencies: number[] = [];

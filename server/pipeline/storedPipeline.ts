@@ -42,16 +42,16 @@ export function createStoredPipeline(store: Store, config: Config, deps: { now: 
     await repairEventIds(store.client);
     repairOwed = false;
   };
+  const lookUp = async (ids: string[]) => {
+    if (repairOwed) await repair();
+    return findStoredIds(store.client, ids, config.dedupeWindowHours);
+  };
   return new IngestPipeline(
     { maxRows: config.batchMaxRows, maxWaitMs: config.batchMaxWaitMs, maxQueueEvents: config.maxQueueEvents },
     {
       lookup: async (ids) => {
-        const look = async () => {
-          if (repairOwed) await repair();
-          return findStoredIds(store.client, ids, config.dedupeWindowHours);
-        };
         try {
-          return await look();
+          return await lookUp(ids);
         } catch (err) {
           // an unreadable part of the dedupe index (left by a merge on a full disk) is rebuilt
           // from events, then the look-up is tried once more; anything else fails the batch
@@ -59,7 +59,7 @@ export function createStoredPipeline(store: Store, config: Config, deps: { now: 
           if (!part) throw err;
           const reindexed = await recoverBrokenIndexPart(store.client, part);
           deps.logger?.warn({ part, reindexed }, 'detached an unreadable part of the dedupe index and indexed its ids again from events');
-          return look();
+          return lookUp(ids);
         }
       },
       insert: async (events) => {

@@ -6,29 +6,20 @@
 // the ids it held are indexed again from events. A broken part of any other table is left
 // alone: those hold what was acknowledged, and dropping a part would lose it.
 import type { ClickHouseClient } from '@clickhouse/client';
+import { repairEventIds } from './repairEventIds.ts';
 
-const BROKEN_PART = /while reading from part \S+\/([^/\s]+)\/ in table (\w+)\.(\w+)/;
+const BROKEN_PART = /while reading from part \S+\/([^/\s]+)\/ in table \w+\.(\w+)/;
 
 /** The broken part an engine read error names, when it is one of the dedupe index's. */
 export function brokenIndexPart(err: unknown): string | undefined {
   const m = BROKEN_PART.exec(String((err as Error)?.message ?? ''));
-  return m && m[3] === 'event_ids' ? m[1] : undefined;
+  return m && m[2] === 'event_ids' ? m[1] : undefined;
 }
 
-/** Detaches the broken part and re-indexes every stored id the index lacks; returns how many. */
+/** Detaches the broken part and indexes again every stored id the index lacks; returns how many. */
 export async function recoverBrokenIndexPart(client: ClickHouseClient, part: string): Promise<number> {
   // a part name as the engine writes it (all_1_6_1); it is spliced in, so nothing else passes
   if (!/^[A-Za-z0-9_-]+$/.test(part)) throw new Error(`not a part name: ${part.slice(0, 64)}`);
   await client.command({ query: `ALTER TABLE event_ids DETACH PART '${part}'` });
-  const before = await countIds(client);
-  await client.command({
-    query: 'INSERT INTO event_ids (id, ingested_at) SELECT id, ingested_at FROM events WHERE id NOT IN (SELECT id FROM event_ids)',
-    clickhouse_settings: { max_execution_time: 0 },
-  });
-  return (await countIds(client)) - before;
-}
-
-async function countIds(client: ClickHouseClient): Promise<number> {
-  const [row] = await (await client.query({ query: 'SELECT count() AS n FROM event_ids', format: 'JSONEachRow', clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } })).json<{ n: number }>();
-  return Number(row.n);
+  return repairEventIds(client, 'all');
 }

@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import { Producer } from './helpers/producer.ts';
-import { freePort, sleep, spawnTower, tempDataDir, type Tower } from './helpers/tower.ts';
+import { freePort, metricValue, sleep, spawnTower, tempDataDir, type Tower } from './helpers/tower.ts';
 import { auditEvents } from './helpers/verifyStore.ts';
 
 const MAX_QUEUE = 20_000;
@@ -13,7 +13,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 async function queueDepth(tower: Tower): Promise<number> {
   const text = await (await fetch(`${tower.url}/metrics`)).text();
-  return Number(/^ct_ingest_queue_depth (\d+)/m.exec(text)?.[1] ?? NaN);
+  return metricValue(text, 'ct_ingest_queue_depth');
 }
 
 /** Runs producers for `ms`, sampling RSS and queue depth; returns the accepted rate. */

@@ -4,12 +4,12 @@ import type { ExceptionKpiRow } from './exceptionKpis.ts';
 
 export type OpenExceptionRow = { g: string; type: string; severity: string; n: number; w?: number };
 
-export function openExceptionRows(rows: ExceptionKpiRow[]): OpenExceptionRow[] {
-  return rows.flatMap((row) => {
-    const [keys, counts] = row.open_by;
-    return keys.map((key, i) => {
+/** One row per group, type and severity; each keeps its group row's window tag w (runKpiQuery). */
+export function openExceptionRows(rows: (ExceptionKpiRow & { w?: number })[]): OpenExceptionRow[] {
+  return rows.flatMap(({ g, w, open_by: [keys, counts] }) =>
+    keys.map((key, i) => {
       const [type, severity] = key.split('\t');
-      return { g: row.g, type, severity, n: Number(counts[i]), ...('w' in row ? { w: (row as { w: number }).w } : {}) };
-    });
-  });
+      return { g, w, type, severity, n: Number(counts[i]) };
+    }),
+  );
 }

@@ -10,16 +10,8 @@ import { runKpiQuery, type KpiParams } from './runKpiQuery.ts';
 
 export type RevenueAtRiskRow = { g: string; revenue: number };
 
-// The snapshot is read once; the facts are narrowed (by their order_id index) to the orders
-// of the exceptions open at {to} — the same set, read from four columns of the log instead of
-// a second snapshot (a CTE named twice is evaluated twice). The filters are left out there:
-// a superset only narrows less, the join below decides.
-const OPEN_ORDERS = `(
-  SELECT arrayJoin(argMax(order_ids, version)) FROM exception_log
-  WHERE updated_at < {to:DateTime64(3, 'UTC')}
-  GROUP BY exception_id
-  HAVING argMax(status, version) NOT IN ${FINAL})`;
-
+// The snapshot is read twice (the open exceptions, and their orders to narrow the facts);
+// every other step works on the rows already joined.
 const query = (group: string) => `
 WITH
 open AS (
@@ -45,7 +37,7 @@ SELECT g, sum(value) AS revenue FROM
       (
         SELECT order_id, line_id, max(ordered_qty) * max(unit_price) AS value
         FROM order_line_facts
-        WHERE order_id IN ${OPEN_ORDERS}
+        WHERE order_id IN (SELECT arrayJoin(order_ids) FROM open)
         GROUP BY order_id, line_id
       ) AS v ON v.order_id = o.order_id
     )

@@ -99,10 +99,16 @@ export async function spawnTower(opts: SpawnOptions): Promise<Tower> {
   };
 }
 
-export function readRss(pid: number): number {
+/** A memory figure of /proc/PID/status in bytes: VmRSS (resident) or RssFile (its file-backed part). */
+export function readProcMemory(pid: number, field: 'VmRSS' | 'RssFile'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
   return kb * 1024;
 }
+
+export const readRss = (pid: number) => readProcMemory(pid, 'VmRSS');
+
+/** One sample of the Prometheus text of /metrics (NaN when absent). */
+export const metricValue = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
