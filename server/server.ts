@@ -21,7 +21,7 @@ import { eventsRouter } from './ingest/eventsRoute.ts';
 import { ediRouter } from './api/edi.ts';
 import { ingestRateLimits } from './api/ingestRateLimits.ts';
 import { createIngestMetrics } from './ingest/ingestMetrics.ts';
-import { registerEngineMemoryMetric } from './store/engineMemoryMetric.ts';
+import { registerEngineMetrics } from './store/engineMetrics.ts';
 import { stoppingGuard } from './api/stoppingGuard.ts';
 import { closeOnStop } from './api/closeOnStop.ts';
 import { ExceptionBook } from './exceptions/book.ts';
@@ -86,7 +86,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const { logger } = deps;
   const now = deps.now ?? Date.now;
   const store = await openIngestStore(config, logger);
-  const pipeline = createStoredPipeline(store, config, { now, scheduler: deps.scheduler, logger });
+  const pipeline = createStoredPipeline(store, config, { now, scheduler: deps.scheduler });
 
   const book = new ExceptionBook({ persist: (rows) => appendExceptionVersions(store.client, rows), scheduler: deps.scheduler });
   book.restore((await loadActiveExceptions(store.client)).map(fromExceptionRow));
@@ -128,7 +128,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const ingestMetrics = createIngestMetrics(registry, pipeline);
-  registerEngineMemoryMetric(registry, store.client);
+  registerEngineMetrics(registry, store);
 
   const submit = (events: Parameters<IngestPipeline['submit']>[0]) => pipeline.submit(events);
   const demo = config.demo ? await startDemoMode({ config, store, submit, logger, now }) : undefined;

@@ -8,15 +8,19 @@ import { migrate } from '../store/migrate.ts';
 import { applyRetention } from '../store/retention.ts';
 import { repairEventIds } from '../store/repairEventIds.ts';
 import { repairExceptionsCurrent } from '../store/repairExceptionsCurrent.ts';
-import { brokenIndexPart, recoverBrokenIndexPart } from '../store/recoverBrokenIndexPart.ts';
 import { findStoredIds } from '../store/findStoredIds.ts';
 import { insertEvents } from '../store/insertEvents.ts';
 import { toEventRow } from '../store/eventRow.ts';
 import { IngestPipeline } from './pipeline.ts';
 
 /** Opens the store, applies migrations and retention, and repairs what an interrupted insert left behind. */
-export async function openIngestStore(config: Config, logger?: Pick<Logger, 'info' | 'warn'>): Promise<Store> {
+export async function openIngestStore(config: Config, logger?: Pick<Logger, 'info' | 'warn' | 'error'>): Promise<Store> {
   const store = await openStore(config);
+  store.engine?.on({
+    restarting: (why) => logger?.warn(why, 'a part of the embedded engine cannot be read: restarting the engine, whose start-up check detaches it and puts back the parts it was merged from'),
+    restarted: (ms) => logger?.info({ ms }, 'embedded engine restarted'),
+    failed: (err) => logger?.error({ err: err.message }, 'embedded engine restart failed; the next read of the damaged part tries again'),
+  });
   try {
     const report = await migrate(store.client);
     if (report.applied.length) logger?.info({ applied: report.applied }, 'migrations applied');
@@ -32,43 +36,38 @@ export async function openIngestStore(config: Config, logger?: Pick<Logger, 'inf
   return store;
 }
 
-export function createStoredPipeline(store: Store, config: Config, deps: { now: () => number; scheduler?: SchedulerLike; logger?: Pick<Logger, 'warn'> }): IngestPipeline {
+export function createStoredPipeline(store: Store, config: Config, deps: { now: () => number; scheduler?: SchedulerLike }): IngestPipeline {
   // After a failed insert its events may be stored without their ids indexed. The repair
   // runs at once, but when storage is still failing (a full disk) it fails too — then it
   // stays owed, and no look-up is trusted (nor any insert made) until it has gone through:
   // otherwise the retry, once storage is back, would not see those ids and store them twice.
-  let repairOwed = false;
+  // Which repair is owed; a new object each time it is owed, so a repair that was already
+  // running when a wider one became owed does not clear it.
+  let owed: { scope: 'recent' | 'all' } | undefined;
   const repair = async () => {
-    await repairEventIds(store.client);
-    repairOwed = false;
+    const job = owed ?? { scope: 'recent' as const };
+    await repairEventIds(store.client, job.scope);
+    if (owed === job) owed = undefined;
   };
+  // A restart of the embedded engine after a damaged part (store/restartingConnection.ts)
+  // normally puts back the parts that part was merged from; when those were already gone the
+  // index may lack a whole part's ids, so every stored id is looked at before the next look-up.
+  store.engine?.on({ restarted: () => (owed = { scope: 'all' }) });
   const lookUp = async (ids: string[]) => {
-    if (repairOwed) await repair();
+    if (owed) await repair();
     return findStoredIds(store.client, ids, config.dedupeWindowHours);
   };
   return new IngestPipeline(
     { maxRows: config.batchMaxRows, maxWaitMs: config.batchMaxWaitMs, maxQueueEvents: config.maxQueueEvents },
     {
-      lookup: async (ids) => {
-        try {
-          return await lookUp(ids);
-        } catch (err) {
-          // an unreadable part of the dedupe index (left by a merge on a full disk) is rebuilt
-          // from events, then the look-up is tried once more; anything else fails the batch
-          const part = brokenIndexPart(err);
-          if (!part) throw err;
-          const reindexed = await recoverBrokenIndexPart(store.client, part);
-          deps.logger?.warn({ part, reindexed }, 'detached an unreadable part of the dedupe index and indexed its ids again from events');
-          return lookUp(ids);
-        }
-      },
+      lookup: lookUp,
       insert: async (events) => {
         // Retention counts from ingested_at (the clock), never from event time: imported history stays.
         const ingestedAt = new Date(deps.now()).toISOString();
         try {
           await insertEvents(store.client, events.map((e) => toEventRow(e, ingestedAt)));
         } catch (err) {
-          repairOwed = true;
+          owed = { scope: owed?.scope ?? 'recent' };
           await repair().catch(() => undefined);
           throw err;
         }

@@ -6,12 +6,21 @@ import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickh
 import { createChdbConnection } from 'chdb/connection';
 import type { Config } from '../config.ts';
 import { ConfigError, ensureWritableDir } from '../config.ts';
+import { restartingConnection, type Conn, type RestartEvents } from './restartingConnection.ts';
 
 export type Store = {
   client: ClickHouseClient;
   mode: 'embedded' | 'server';
   database: string;
+  /** The embedded engine's restarts after a damaged part (restartingConnection.ts); absent for a server. */
+  engine?: EngineRestarts;
   close(): Promise<void>;
+};
+
+export type EngineRestarts = {
+  count(): number;
+  /** Listens to restarts; returns the function that stops listening. */
+  on(listener: Partial<RestartEvents>): () => void;
 };
 
 type StoreConfig = Pick<Config, 'dataDir' | 'clickhouseUrl' | 'clickhouseUser' | 'clickhousePassword' | 'clickhouseRequestTimeoutMs' | 'database' | 'maxMemoryUsageBytes' | 'maxQuerySeconds'>;
@@ -56,13 +65,28 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   const dir = ensureWritableDir(config.dataDir);
   // chdb/connection's declared type comes from a second copy of the client's common
   // types; it is the same Connection at run time, so it is cast once, here.
-  const connection = createChdbConnection({ path: join(dir, 'clickhouse') }) as unknown as Parameters<typeof createClient>[0] extends infer O ? (O extends { connection?: infer C } ? C : never) : never;
+  const openEngine = () => createChdbConnection({ path: join(dir, 'clickhouse') }) as unknown as Conn;
+  // The embedded engine ignores the client's `database` option: select it for the session
+  // (again after every restart). The name was validated as a plain identifier by the config schema.
+  const useDatabase = (conn: Conn) => createClient({ connection: conn, clickhouse_settings }).command({ query: `USE ${config.database}` }).then(() => undefined);
+  const listeners = new Set<Partial<RestartEvents>>();
+  const connection = restartingConnection({
+    open: openEngine,
+    prepare: useDatabase,
+    events: {
+      restarting: (why) => listeners.forEach((l) => l.restarting?.(why)),
+      restarted: (ms) => listeners.forEach((l) => l.restarted?.(ms)),
+      failed: (err) => listeners.forEach((l) => l.failed?.(err)),
+    },
+  });
   const client = createClient({ connection, clickhouse_settings });
-  // The embedded engine ignores the client's `database` option: select it for the session.
-  // The name was validated as a plain identifier by the config schema.
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.database}` });
-  await client.command({ query: `USE ${config.database}` });
-  return { client, mode: 'embedded', database: config.database, close: () => client.close() };
+  await useDatabase(connection);
+  const engine: EngineRestarts = {
+    count: () => connection.restarts(),
+    on: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
+  };
+  return { client, mode: 'embedded', database: config.database, engine, close: () => client.close() };
 }
 
 function redactUrl(url: string): string {

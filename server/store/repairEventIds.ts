@@ -5,7 +5,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 
 // Only the latest insert can be torn (one is in flight at a time), so the repair after one
-// looks at the newest rows; an index part lost as a whole (recoverBrokenIndexPart.ts) needs
+// looks at the newest rows; an index part lost as a whole (an engine restart after a damaged part) needs
 // every stored id looked at.
 const SCOPES = {
   recent: 'ingested_at >= (SELECT max(ingested_at) FROM events) - toIntervalMinute(5)',

@@ -11,7 +11,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Producer } from './helpers/producer.ts';
-import { freePort, sleep, spawnTower } from './helpers/tower.ts';
+import { freePort, metricValue, sleep, spawnTower } from './helpers/tower.ts';
 import { auditEvents } from './helpers/verifyStore.ts';
 
 const mountPoint = mkdtempSync(join(tmpdir(), 'ct-chaos-ro-'));
@@ -83,9 +83,24 @@ describe.skipIf(!mounted)('storage trouble: the data disk fills up under load', 
       readyAfterOutage = res.status;
       readyBodyAfterOutage = await res.json();
     }
-    await Promise.all(producers.map((p) => p.finish()));
+    // The producers retry their last batch until it is stored: bound that wait, and when the
+    // tower never takes writes again, say why (its readiness answer and its own log) instead
+    // of running into the suite's 10-minute timeout.
+    const finished = await Promise.race([Promise.all(producers.map((p) => p.finish())).then(() => true), sleep(60_000).then(() => false)]);
+    if (!finished) {
+      const ready = await fetch(`${tower.url}/readyz`, { signal: AbortSignal.timeout(5000) }).then((r) => r.text(), (e: Error) => e.message);
+      await Promise.all(producers.map((p) => p.abandon()));
+      tower.kill('SIGKILL');
+      throw new Error(`writes did not resume within 60 s of freeing the disk; /readyz: ${ready}\ntower log (last 60 lines):\n${tower.logs().split('\n').slice(-60).join('\n')}`);
+    }
+    // a merge committed on the full disk may have left a part the engine cannot read; the tower restarts its engine then
+    const engineRestarts = metricValue(await (await fetch(`${tower.url}/metrics`)).text(), 'ct_engine_restarts_total');
     tower.kill('SIGTERM');
-    const exit = await tower.exited;
+    const exit = await Promise.race([tower.exited, sleep(30_000).then(() => null)]);
+    if (!exit) {
+      tower.kill('SIGKILL');
+      throw new Error(`the tower did not exit within 30 s of SIGTERM; its log (last 60 lines):\n${tower.logs().split('\n').slice(-60).join('\n')}`);
+    }
 
     const audit = await auditEvents(dataDir);
     const acked = producers.flatMap((p) => [...p.acked]);
@@ -101,6 +116,7 @@ describe.skipIf(!mounted)('storage trouble: the data disk fills up under load', 
         readyBodyAfterOutage,
         rssMiB: { before: Math.round(rssBefore / 2 ** 20), maxDuringOutage: Math.round(Math.max(...rssSamples) / 2 ** 20) },
         resumeMs: Math.round(resumeMs),
+        engineRestarts,
         acked: acked.length,
         stored: audit.rows,
         lost: lost.length,

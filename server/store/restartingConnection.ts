@@ -1,0 +1,128 @@
+// The embedded engine checks its parts when it starts: a part it cannot read — a merge
+// committed with an empty marks file while the disk was full, seen in the disk-full chaos
+// test on events and on the dedupe index — is moved to detached/ (broken-on-start) and the
+// parts it was merged from, still on disk as outdated parts, become active again, so no row
+// is lost. While it runs, the engine only fails every read of such a part, and intake would
+// refuse writes for as long as the process lives. This connection gives the running process
+// that start-up check: a read error naming a damaged part closes the engine and opens it
+// again — new calls wait meanwhile, calls in flight finish first (a session is never closed
+// under a running query) — and the failing call's caller sees an error it already retries.
+import type { createClient } from '@clickhouse/client';
+
+/** The client's backend connection interface (query, insert, command, exec, ping, close). */
+export type Conn = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
+
+/** Engine messages of a part whose files are damaged, not of a query that merely failed on one. */
+const DAMAGED = /Empty marks file|Cannot read all (data|marks)|[Cc]hecksum doesn't match|Unexpected end of file|Bad size of marks file|No such file or directory/;
+const PART = /while reading from part \S+\/([^/\s]+)\/ in table (\w+)\.(\w+)/;
+
+/** The table and part a read error names when the part's files are damaged. */
+export function damagedPart(err: unknown): { table: string; part: string } | undefined {
+  const message = String((err as Error)?.message ?? '');
+  const m = PART.exec(message);
+  return m && DAMAGED.test(message) ? { table: m[3], part: m[1] } : undefined;
+}
+
+export type RestartEvents = {
+  /** A damaged part was read: the engine restarts. */
+  restarting(why: { table: string; part: string }): void;
+  /** The engine is open again (before any waiting call goes on). */
+  restarted(ms: number): void;
+  /** The restart was given up (calls in flight did not finish, or the engine did not open). */
+  failed(err: Error): void;
+};
+
+export type RestartingConnection = Conn & { restarts(): number };
+
+type Options = {
+  open: () => Conn;
+  /** Run on the new session before anything else (the session's USE database). */
+  prepare: (conn: Conn) => Promise<void>;
+  events: Partial<RestartEvents>;
+  /** How long a restart waits for calls in flight before it gives up (a later damaged read tries again). */
+  drainTimeoutMs?: number;
+  /** No two restarts closer than this: a part still unreadable after a restart must not make a loop of them. */
+  minIntervalMs?: number;
+};
+
+export function restartingConnection(opts: Options): RestartingConnection {
+  let current = opts.open();
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  let gate: Promise<void> | undefined; // set while restarting: new calls wait on it
+  let lastRestartAt = -Infinity;
+  let restarts = 0;
+
+  let closed = false; // the old session is closed and a new one has not opened (yet)
+
+  /** Runs `work` while new calls wait, once the calls in flight have finished. */
+  const exclusively = async (work: () => Promise<void>) => {
+    let release!: () => void;
+    gate = new Promise<void>((r) => (release = r));
+    try {
+      if (inFlight > 0) {
+        const settled = new Promise<boolean>((r) => (drained = () => r(true)));
+        const timeout = new Promise<boolean>((r) => setTimeout(() => r(false), opts.drainTimeoutMs ?? 60_000).unref());
+        if (!(await Promise.race([settled, timeout]))) throw new Error(`${inFlight} engine calls still running after ${opts.drainTimeoutMs ?? 60_000} ms; the engine was not restarted`);
+      }
+      await work();
+    } finally {
+      drained = undefined;
+      gate = undefined;
+      release();
+    }
+  };
+  const openAgain = async () => {
+    current = opts.open();
+    await opts.prepare(current);
+    closed = false;
+  };
+
+  const restart = async (why: { table: string; part: string }) => {
+    if (gate || performance.now() - lastRestartAt < (opts.minIntervalMs ?? 30_000)) return;
+    lastRestartAt = performance.now();
+    opts.events.restarting?.(why);
+    const started = performance.now();
+    try {
+      await exclusively(async () => {
+        await current.close();
+        closed = true;
+        await openAgain();
+      });
+      restarts++;
+      opts.events.restarted?.(Math.round(performance.now() - started));
+    } catch (err) {
+      opts.events.failed?.(err as Error);
+    }
+  };
+
+  const call =
+    <K extends 'query' | 'insert' | 'command' | 'exec' | 'ping'>(name: K) =>
+    async (params: Parameters<Conn[K]>[0]): Promise<Awaited<ReturnType<Conn[K]>>> => {
+      // after a restart whose engine did not open, each call tries to open it (and fails with why)
+      while (gate || closed) await (gate ?? exclusively(openAgain));
+      inFlight++;
+      try {
+        return (await (current[name] as (p: typeof params) => ReturnType<Conn[K]>)(params)) as Awaited<ReturnType<Conn[K]>>;
+      } catch (err) {
+        const damaged = damagedPart(err);
+        if (damaged) setImmediate(() => void restart(damaged));
+        throw err;
+      } finally {
+        if (--inFlight === 0) drained?.();
+      }
+    };
+
+  return {
+    query: call('query'),
+    insert: call('insert'),
+    command: call('command'),
+    exec: call('exec'),
+    ping: call('ping'),
+    close: async () => {
+      while (gate) await gate;
+      if (!closed) await current.close();
+    },
+    restarts: () => restarts,
+  };
+}
