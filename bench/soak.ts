@@ -118,7 +118,7 @@ console.log(`sustained capacity ≈ ${fmt(capacity)} events/s → offering ${fmt
 
 const login = await fetch(`${tower.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: CHAOS_ADMIN_PASSWORD }) });
 const { token } = (await login.json()) as { token: string };
-type Sample = { t: number; bytes: number; depth: number; keys: Record<string, number>; heap: number; external: number; engine: number; file: number };
+type Sample = { t: number; bytes: number; depth: number; keys: Record<string, number>; heap: number; heapCommitted: number; external: number; engine: number; file: number };
 const rss: Sample[] = [];
 const totalMs = minutes * 60_000;
 const t0 = performance.now();
@@ -128,7 +128,8 @@ const sampler = setInterval(async () => {
   rss.push({
     t: performance.now() - t0, bytes: tower.rssBytes(), depth: metricValue(text, 'ct_ingest_queue_depth'), keys,
     // where RSS goes: Node's heap, its off-heap buffers, and what the in-process engine tracks
-    heap: metricValue(text, 'nodejs_heap_size_used_bytes'), external: metricValue(text, 'nodejs_external_memory_bytes'), engine: metricValue(text, 'ct_engine_memory_tracked_bytes'),
+    // (heap committed: what V8 holds from the OS, used or not — the part of RSS the heap is)
+    heap: metricValue(text, 'nodejs_heap_size_used_bytes'), heapCommitted: metricValue(text, 'nodejs_heap_size_total_bytes'), external: metricValue(text, 'nodejs_external_memory_bytes'), engine: metricValue(text, 'ct_engine_memory_tracked_bytes'),
     // file-backed pages (mostly the engine's ~0.5 GB shared library as more of its code runs)
     file: readProcMemory(tower.proc.pid!, 'RssFile'),
   });
@@ -171,7 +172,7 @@ const achieved = acked / (totalMs / 1000);
 console.log(`events acknowledged: ${fmt(acked)} (${fmt(achieved)}/s of ${fmt(rate)}/s offered); with the capacity probe ${fmt(taken)} sent, ${fmt(audit.rows)} rows stored, lost: ${lost}, unexpected: ${unexpected}, stored twice: ${audit.duplicated.length}`);
 console.log(`answers: ${JSON.stringify(counts)}; 202 latency p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms`);
 console.log(`RSS after warm-up ${fmt(windowAvg(head) / MiB)} MiB → end ${fmt(windowAvg(tail) / MiB)} MiB: drift ${fmt(drift * 100, 1)}% (max ${fmt(Math.max(...rss.map((s) => s.bytes)) / MiB)} MiB); max queue depth ${fmt(Math.max(...rss.map((s) => s.depth)))}`);
-const parts = (['heap', 'external', 'engine', 'file'] as const).map((k) => `${k} ${fmt(avgOf(head, (s) => s[k]) / MiB)} → ${fmt(avgOf(tail, (s) => s[k]) / MiB)} MiB`);
+const parts = (['heap', 'heapCommitted', 'external', 'engine', 'file'] as const).map((k) => `${k} ${fmt(avgOf(head, (s) => s[k]) / MiB)} → ${fmt(avgOf(tail, (s) => s[k]) / MiB)} MiB`);
 console.log(`  of which (same windows): ${parts.join(', ')}`);
 console.log(`keyed detector state after warm-up ${fmt(keysAvg(head))} keys → end ${fmt(keysAvg(tail))} keys: drift ${fmt(keyDrift * 100, 1)}%; largest changes ${JSON.stringify(movers)}`);
 console.log(`exit: ${JSON.stringify(exit)}`);
