@@ -11,7 +11,15 @@ import type { ClickHouseClient } from '@clickhouse/client';
 const NOT_SHIPPED = `toDateTime64('2299-12-31 00:00:00', 3, 'UTC')`;
 const SINCE = `{since:DateTime64(3, 'UTC')}`;
 const UP_TO = `{upTo:DateTime64(3, 'UTC')}`;
-const TOUCHED = `(SELECT DISTINCT order_id FROM order_touches WHERE touched_at > ${SINCE} AND touched_at <= ${UP_TO})`;
+// One slice of the touched orders (by a hash of the id): see ORDERS_PER_SLICE.
+const TOUCHED = `(SELECT DISTINCT order_id FROM order_touches WHERE touched_at > ${SINCE} AND touched_at <= ${UP_TO} AND cityHash64(order_id) % {slices:UInt32} = {slice:UInt32})`;
+
+/**
+ * Orders recomputed per pair of statements. The first refresh after a bulk import touches
+ * every order, and one GROUP BY over millions of orders outgrows the engine's memory limit;
+ * in slices each statement holds a bounded share. A refresh that touches fewer is one slice.
+ */
+export const ORDERS_PER_SLICE = 1_000_000;
 
 const COLUMNS = `customer_tier, warehouse, carrier, ex_types, ex_teams, active, due_at, lines, lines_ok, units_ordered, units_shipped, filled, cycle_s, has_ex, perfect`;
 
@@ -108,14 +116,14 @@ SELECT j.order_id, {version:UInt64}, 'line_shipped', s.at,
 FROM line_ships AS s
 INNER JOIN judged AS j ON j.order_id = s.order_id`;
 
-export type RefreshReport = { version: number; orders: number };
+export type RefreshReport = { version: number; orders: number; slices: number };
 
 async function one<T>(client: ClickHouseClient, query: string, params: Record<string, unknown> = {}): Promise<T> {
   const rows = await (await client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } })).json<T>();
   return rows[0];
 }
 
-async function refresh(client: ClickHouseClient): Promise<RefreshReport | null> {
+async function refresh(client: ClickHouseClient, ordersPerSlice: number): Promise<RefreshReport | null> {
   const last = await one<{ version: number; since: string }>(client,
     `SELECT max(version) AS version, toString(max(touched_to)) AS since FROM order_outcome_refreshes`);
   const since = last.version > 0 ? last.since : '1970-01-01 00:00:00.000';
@@ -126,25 +134,28 @@ async function refresh(client: ClickHouseClient): Promise<RefreshReport | null> 
      WHERE touched_at > {since:DateTime64(3, 'UTC')} AND touched_at < now64(3, 'UTC')`, { since });
   if (!upTo.orders || !upTo.upTo) return null;
   const version = Number(last.version) + 1;
-  const params = { since, upTo: upTo.upTo, version };
+  const slices = Math.max(1, Math.ceil(upTo.orders / ordersPerSlice));
   const settings = { max_execution_time: 0 };
   // Not transactional: a crash between these statements leaves an order's old outcome
   // counted next to its new one until the outcome tables are rebuilt (DEFINITIONS.md).
   // The old rows are taken back before the new ones arrive: CollapsingMergeTree keeps the
   // last +1 row of a key, so a new +1 merged before the −1 of the old would be lost.
-  await client.command({ query: TAKE_BACK, query_params: params, clickhouse_settings: settings });
-  await client.command({ query: COMPUTE, query_params: params, clickhouse_settings: settings });
+  for (let slice = 0; slice < slices; slice++) {
+    const params = { since, upTo: upTo.upTo, version, slices, slice };
+    await client.command({ query: TAKE_BACK, query_params: params, clickhouse_settings: settings });
+    await client.command({ query: COMPUTE, query_params: params, clickhouse_settings: settings });
+  }
   await client.insert({ table: 'order_outcome_refreshes', values: [{ version, touched_to: upTo.upTo, orders: upTo.orders }], format: 'JSONEachRow' });
-  return { version, orders: upTo.orders };
+  return { version, orders: upTo.orders, slices };
 }
 
 // One refresh at a time per client: chDB runs one statement at a time, and two refreshes
 // interleaved could take back the same outcome twice.
 const running = new WeakMap<ClickHouseClient, Promise<RefreshReport | null>>();
 
-export function refreshOrderOutcomes(client: ClickHouseClient): Promise<RefreshReport | null> {
+export function refreshOrderOutcomes(client: ClickHouseClient, opts: { ordersPerSlice?: number } = {}): Promise<RefreshReport | null> {
   const previous = running.get(client) ?? Promise.resolve(null);
-  const next = previous.catch(() => null).then(() => refresh(client));
+  const next = previous.catch(() => null).then(() => refresh(client, opts.ordersPerSlice ?? ORDERS_PER_SLICE));
   running.set(client, next);
   return next;
 }
