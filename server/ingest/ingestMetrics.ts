@@ -1,21 +1,12 @@
 // Prometheus metrics of the ingest path (/metrics).
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { IngestPipeline } from '../pipeline/pipeline.ts';
+import { mirroredCounter } from '../mirroredCounter.ts';
 
 export type IngestMetrics = ReturnType<typeof createIngestMetrics>;
 
 export function createIngestMetrics(registry: Registry, pipeline: IngestPipeline) {
-  // Pipeline totals are the source of truth; the counters mirror them when scraped.
-  const mirror = (name: string, help: string, read: () => number) =>
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(read());
-      },
-    });
+  const mirror = (name: string, help: string, read: () => number) => mirroredCounter(registry, name, help, read);
   mirror('ct_events_accepted_total', 'Events stored', () => pipeline.stats.accepted);
   mirror('ct_events_duplicates_total', 'Events recognised as duplicates and not stored again', () => pipeline.stats.duplicates);
   mirror('ct_batch_failures_total', 'Batches that could not be stored (their requests were answered 503)', () => pipeline.stats.failedBatches);

@@ -21,6 +21,13 @@ export async function openIngestStore(config: Config, logger?: Pick<Logger, 'inf
     restarted: (ms) => logger?.info({ ms }, 'embedded engine restarted'),
     failed: (err) => logger?.error({ err: err.message }, 'embedded engine restart failed; the next read of the damaged part tries again'),
   });
+  // The restart normally puts back the parts a damaged part was merged from; when those were
+  // already gone the dedupe index may lack a whole part's ids, so every stored id is looked
+  // at — on the restarted engine, before any waiting look-up goes on.
+  store.engine?.repairAfterRestart(async (client) => {
+    const repaired = await repairEventIds(client, 'all');
+    if (repaired > 0) logger?.warn({ repaired }, 'indexed again the ids of stored events the dedupe index lost with a damaged part');
+  });
   try {
     const report = await migrate(store.client);
     if (report.applied.length) logger?.info({ applied: report.applied }, 'migrations applied');
@@ -41,20 +48,13 @@ export function createStoredPipeline(store: Store, config: Config, deps: { now: 
   // runs at once, but when storage is still failing (a full disk) it fails too — then it
   // stays owed, and no look-up is trusted (nor any insert made) until it has gone through:
   // otherwise the retry, once storage is back, would not see those ids and store them twice.
-  // Which repair is owed; a new object each time it is owed, so a repair that was already
-  // running when a wider one became owed does not clear it.
-  let owed: { scope: 'recent' | 'all' } | undefined;
+  let repairOwed = false;
   const repair = async () => {
-    const job = owed ?? { scope: 'recent' as const };
-    await repairEventIds(store.client, job.scope);
-    if (owed === job) owed = undefined;
+    await repairEventIds(store.client);
+    repairOwed = false;
   };
-  // A restart of the embedded engine after a damaged part (store/restartingConnection.ts)
-  // normally puts back the parts that part was merged from; when those were already gone the
-  // index may lack a whole part's ids, so every stored id is looked at before the next look-up.
-  store.engine?.on({ restarted: () => (owed = { scope: 'all' }) });
   const lookUp = async (ids: string[]) => {
-    if (owed) await repair();
+    if (repairOwed) await repair();
     return findStoredIds(store.client, ids, config.dedupeWindowHours);
   };
   return new IngestPipeline(
@@ -67,7 +67,7 @@ export function createStoredPipeline(store: Store, config: Config, deps: { now: 
         try {
           await insertEvents(store.client, events.map((e) => toEventRow(e, ingestedAt)));
         } catch (err) {
-          owed = { scope: owed?.scope ?? 'recent' };
+          repairOwed = true;
           await repair().catch(() => undefined);
           throw err;
         }

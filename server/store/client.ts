@@ -21,6 +21,11 @@ export type EngineRestarts = {
   count(): number;
   /** Listens to restarts; returns the function that stops listening. */
   on(listener: Partial<RestartEvents>): () => void;
+  /**
+   * Adds a repair run on the restarted engine before any waiting call goes on (what a damaged
+   * part may have cost has to be made good before the next read trusts it).
+   */
+  repairAfterRestart(repair: (client: ClickHouseClient) => Promise<void>): void;
 };
 
 type StoreConfig = Pick<Config, 'dataDir' | 'clickhouseUrl' | 'clickhouseUser' | 'clickhousePassword' | 'clickhouseRequestTimeoutMs' | 'database' | 'maxMemoryUsageBytes' | 'maxQuerySeconds'>;
@@ -68,24 +73,21 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   const openEngine = () => createChdbConnection({ path: join(dir, 'clickhouse') }) as unknown as Conn;
   // The embedded engine ignores the client's `database` option: select it for the session
   // (again after every restart). The name was validated as a plain identifier by the config schema.
-  const useDatabase = (conn: Conn) => createClient({ connection: conn, clickhouse_settings }).command({ query: `USE ${config.database}` }).then(() => undefined);
-  const listeners = new Set<Partial<RestartEvents>>();
+  const clientOf = (conn: Conn) => createClient({ connection: conn, clickhouse_settings });
+  const useDatabase = async (conn: Conn) => void (await clientOf(conn).command({ query: `USE ${config.database}` }));
+  const repairs: ((client: ClickHouseClient) => Promise<void>)[] = [];
   const connection = restartingConnection({
     open: openEngine,
-    prepare: useDatabase,
-    events: {
-      restarting: (why) => listeners.forEach((l) => l.restarting?.(why)),
-      restarted: (ms) => listeners.forEach((l) => l.restarted?.(ms)),
-      failed: (err) => listeners.forEach((l) => l.failed?.(err)),
+    prepare: async (conn) => {
+      await useDatabase(conn);
+      const restarted = clientOf(conn);
+      for (const repair of repairs) await repair(restarted);
     },
   });
-  const client = createClient({ connection, clickhouse_settings });
+  const client = clientOf(connection);
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.database}` });
   await useDatabase(connection);
-  const engine: EngineRestarts = {
-    count: () => connection.restarts(),
-    on: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
-  };
+  const engine: EngineRestarts = { count: connection.restarts, on: connection.on, repairAfterRestart: (repair) => void repairs.push(repair) };
   return { client, mode: 'embedded', database: config.database, engine, close: () => client.close() };
 }
 

@@ -2,23 +2,14 @@
 // so the process's RSS is Node's heap plus ClickHouse's allocations: the memory gauge reports
 // the part ClickHouse accounts for itself (system.metrics MemoryTracking), so a growing RSS
 // can be told apart, heap (Node) or engine. Restarts after a damaged part are counted.
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
+import { mirroredCounter } from '../mirroredCounter.ts';
 import type { Store } from './client.ts';
 
 export function registerEngineMetrics(registry: Registry, store: Store): void {
   const client = store.client;
-  if (store.engine) {
-    const engine = store.engine;
-    new Counter({
-      name: 'ct_engine_restarts_total',
-      help: 'Restarts of the embedded engine after a read of a damaged part (its start-up check detaches the part)',
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(engine.count());
-      },
-    });
-  }
+  const engine = store.engine;
+  if (engine) mirroredCounter(registry, 'ct_engine_restarts_total', 'Restarts of the embedded engine after a read of a damaged part (its start-up check detaches the part)', engine.count);
   new Gauge({
     name: 'ct_engine_memory_tracked_bytes',
     help: 'Memory ClickHouse accounts for (system.metrics MemoryTracking): in-process for the embedded engine, the server total otherwise',

@@ -26,19 +26,25 @@ export function damagedPart(err: unknown): { table: string; part: string } | und
 export type RestartEvents = {
   /** A damaged part was read: the engine restarts. */
   restarting(why: { table: string; part: string }): void;
-  /** The engine is open again (before any waiting call goes on). */
+  /** The engine is open again and prepared; the calls that waited go on. */
   restarted(ms: number): void;
   /** The restart was given up (calls in flight did not finish, or the engine did not open). */
   failed(err: Error): void;
 };
 
-export type RestartingConnection = Conn & { restarts(): number };
+export type RestartingConnection = Conn & {
+  restarts(): number;
+  /** Listens to restarts; returns the function that stops listening. */
+  on(listener: Partial<RestartEvents>): () => void;
+};
 
 type Options = {
   open: () => Conn;
-  /** Run on the new session before anything else (the session's USE database). */
+  /**
+   * Run on each new session before any waiting call goes on (the session's USE database, and
+   * whatever must be repaired before anyone reads again); a failure fails the restart.
+   */
   prepare: (conn: Conn) => Promise<void>;
-  events: Partial<RestartEvents>;
   /** How long a restart waits for calls in flight before it gives up (a later damaged read tries again). */
   drainTimeoutMs?: number;
   /** No two restarts closer than this: a part still unreadable after a restart must not make a loop of them. */
@@ -46,14 +52,17 @@ type Options = {
 };
 
 export function restartingConnection(opts: Options): RestartingConnection {
+  const drainTimeoutMs = opts.drainTimeoutMs ?? 60_000;
+  const listeners = new Set<Partial<RestartEvents>>();
+  const emit = <K extends keyof RestartEvents>(event: K, ...args: Parameters<RestartEvents[K]>) =>
+    listeners.forEach((l) => (l[event] as ((...a: typeof args) => void) | undefined)?.(...args));
   let current = opts.open();
+  let closed = false; // the old session is closed and a new one has not opened (yet)
   let inFlight = 0;
   let drained: (() => void) | undefined;
   let gate: Promise<void> | undefined; // set while restarting: new calls wait on it
   let lastRestartAt = -Infinity;
   let restarts = 0;
-
-  let closed = false; // the old session is closed and a new one has not opened (yet)
 
   /** Runs `work` while new calls wait, once the calls in flight have finished. */
   const exclusively = async (work: () => Promise<void>) => {
@@ -62,8 +71,8 @@ export function restartingConnection(opts: Options): RestartingConnection {
     try {
       if (inFlight > 0) {
         const settled = new Promise<boolean>((r) => (drained = () => r(true)));
-        const timeout = new Promise<boolean>((r) => setTimeout(() => r(false), opts.drainTimeoutMs ?? 60_000).unref());
-        if (!(await Promise.race([settled, timeout]))) throw new Error(`${inFlight} engine calls still running after ${opts.drainTimeoutMs ?? 60_000} ms; the engine was not restarted`);
+        const timeout = new Promise<boolean>((r) => setTimeout(() => r(false), drainTimeoutMs).unref());
+        if (!(await Promise.race([settled, timeout]))) throw new Error(`${inFlight} engine calls still running after ${drainTimeoutMs} ms; the engine was not restarted`);
       }
       await work();
     } finally {
@@ -73,15 +82,21 @@ export function restartingConnection(opts: Options): RestartingConnection {
     }
   };
   const openAgain = async () => {
-    current = opts.open();
-    await opts.prepare(current);
+    const conn = opts.open();
+    try {
+      await opts.prepare(conn);
+    } catch (err) {
+      await conn.close(); // the next call opens a fresh one: never two sessions at once
+      throw err;
+    }
+    current = conn;
     closed = false;
   };
 
   const restart = async (why: { table: string; part: string }) => {
     if (gate || performance.now() - lastRestartAt < (opts.minIntervalMs ?? 30_000)) return;
     lastRestartAt = performance.now();
-    opts.events.restarting?.(why);
+    emit('restarting', why);
     const started = performance.now();
     try {
       await exclusively(async () => {
@@ -90,9 +105,9 @@ export function restartingConnection(opts: Options): RestartingConnection {
         await openAgain();
       });
       restarts++;
-      opts.events.restarted?.(Math.round(performance.now() - started));
+      emit('restarted', Math.round(performance.now() - started));
     } catch (err) {
-      opts.events.failed?.(err as Error);
+      emit('failed', err as Error);
     }
   };
 
@@ -124,5 +139,6 @@ export function restartingConnection(opts: Options): RestartingConnection {
       if (!closed) await current.close();
     },
     restarts: () => restarts,
+    on: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
   };
 }

@@ -7,8 +7,8 @@
 // acknowledging, memory must stay bounded, and ingest must resume by itself once the disk
 // is writable again, without losing or doubling any acknowledged event.
 import { afterAll, describe, it } from 'vitest';
-import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectOutageHandled, runStorageOutage } from './helpers/storageOutage.ts';
@@ -23,7 +23,7 @@ let fs: ChildProcess | undefined;
 
 function mountSwitchableFs(): string | undefined {
   if (spawnSync(PYTHON, ['-c', 'import fusepy'], { stdio: 'pipe' }).status !== 0) return `${PYTHON} cannot import fusepy (apt-get install python3-fusepy)`;
-  execFileSync('mkdir', ['-p', backing, mountPoint]);
+  for (const dir of [backing, mountPoint]) mkdirSync(dir, { recursive: true });
   fs = spawn(PYTHON, [join(REPO_ROOT, 'test/chaos/helpers/switchableReadOnlyFs.py'), backing, mountPoint, switchFile], { stdio: ['ignore', 'inherit', 'inherit'] });
   for (const until = Date.now() + 5000; Date.now() < until; ) {
     if (readFileSync('/proc/mounts', 'utf8').includes(` ${mountPoint} fuse`)) return undefined;
