@@ -30,6 +30,8 @@ function actionFor(x: ExceptionRecord): ActionDef | undefined {
   return usable.find((d) => d.resolves) ?? usable[0];
 }
 
+class SeedRefused extends Error {}
+
 export class Operator {
   readonly asks: ActionAsk[] = [];
   readonly stats = { listed: 0, networkErrors: 0, signIns: 0 };
@@ -115,15 +117,19 @@ export class Operator {
       const n = this.seeds++;
       return { id: `${this.opts.runId}-seed-${n}`, ts: new Date(Date.parse('2026-11-01T00:00:00Z') + n * 1000).toISOString(), source: 'erp', type: 'inventory.allocated', orderId: `${this.opts.runId}-O-${n}`, lineId: 'L1', sku: `${this.opts.runId}-SKU-${n}`, warehouse: 'W1', attrs: { qtyAllocated: 0, qtyBackordered: 5 } };
     });
-    while (!this.stopping) {
+    // Retried until stored even once finish() was called: a batch the tower stored just before
+    // a kill cut its answer off is in the store, and must end up counted as acknowledged.
+    for (;;) {
       try {
         const res = await fetch(`${this.opts.url()}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...ingestAuth }, body: JSON.stringify(events), signal: AbortSignal.timeout(20_000) });
-        await res.text();
+        const body = await res.text();
         if (res.status === 202) {
           for (const e of events) this.seeded.add(e.id);
           return;
         }
-      } catch {
+        if (res.status < 500 && res.status !== 429) throw new SeedRefused(`the tower refused the operator's seed events: ${res.status} ${body}`);
+      } catch (err) {
+        if (err instanceof SeedRefused) throw err;
         this.stats.networkErrors++;
       }
       await sleep(100);
@@ -141,7 +147,8 @@ export class Operator {
           const first = await this.ask(picked.x, picked.def, false);
           if (first.status === 202 && this.n % 3 === 1) await this.ask(picked.x, picked.def, true);
         }
-      } catch {
+      } catch (err) {
+        if (err instanceof SeedRefused) throw err; // ends the run: finish() rejects with it
         this.stats.networkErrors++;
       }
       await sleep(this.opts.pauseMs);
