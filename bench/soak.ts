@@ -12,7 +12,7 @@
 import { rmSync } from 'node:fs';
 import type { CtEvent } from '../server/events/schema.ts';
 import { createSimulator } from '../server/sim/simulator.ts';
-import { CHAOS_ADMIN_PASSWORD, freePort, ingestAuth, metricValue, readProcMemory, sleep, spawnTower, tempDataDir, type Tower } from '../test/chaos/helpers/tower.ts';
+import { CHAOS_ADMIN_PASSWORD, freePort, ingestAuth, metricSum, metricValue, readProcMemory, sleep, spawnTower, tempDataDir, type Tower } from '../test/chaos/helpers/tower.ts';
 import { eventTotals } from '../test/chaos/helpers/verifyStore.ts';
 import { flag, fmt, machine, percentile } from './lib/stats.ts';
 
@@ -118,7 +118,7 @@ console.log(`sustained capacity ≈ ${fmt(capacity)} events/s → offering ${fmt
 
 const login = await fetch(`${tower.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: CHAOS_ADMIN_PASSWORD }) });
 const { token } = (await login.json()) as { token: string };
-type Sample = { t: number; bytes: number; depth: number; keys: Record<string, number>; heap: number; heapCommitted: number; external: number; engine: number; file: number };
+type Sample = { t: number; bytes: number; depth: number; keys: Record<string, number>; heap: number; heapCommitted: number; external: number; engine: number; file: number; activeExceptions: number; closedInMemory: number };
 const rss: Sample[] = [];
 const totalMs = minutes * 60_000;
 const t0 = performance.now();
@@ -132,6 +132,8 @@ const sampler = setInterval(async () => {
     heap: metricValue(text, 'nodejs_heap_size_used_bytes'), heapCommitted: metricValue(text, 'nodejs_heap_size_total_bytes'), external: metricValue(text, 'nodejs_external_memory_bytes'), engine: metricValue(text, 'ct_engine_memory_tracked_bytes'),
     // file-backed pages (mostly the engine's ~0.5 GB shared library as more of its code runs)
     file: readProcMemory(tower.proc.pid!, 'RssFile'),
+    // the exception book holds every active exception in memory: a queue nobody works grows it
+    activeExceptions: metricSum(text, 'ct_exceptions_active'), closedInMemory: metricValue(text, 'ct_exceptions_closed_in_memory'),
   });
 }, 5000);
 const latencies: number[] = [];
@@ -174,6 +176,7 @@ console.log(`answers: ${JSON.stringify(counts)}; 202 latency p50 ${fmt(percentil
 console.log(`RSS after warm-up ${fmt(windowAvg(head) / MiB)} MiB → end ${fmt(windowAvg(tail) / MiB)} MiB: drift ${fmt(drift * 100, 1)}% (max ${fmt(Math.max(...rss.map((s) => s.bytes)) / MiB)} MiB); max queue depth ${fmt(Math.max(...rss.map((s) => s.depth)))}`);
 const parts = (['heap', 'heapCommitted', 'external', 'engine', 'file'] as const).map((k) => `${k} ${fmt(avgOf(head, (s) => s[k]) / MiB)} → ${fmt(avgOf(tail, (s) => s[k]) / MiB)} MiB`);
 console.log(`  of which (same windows): ${parts.join(', ')}`);
+console.log(`exception book in memory (same windows): active ${fmt(avgOf(head, (s) => s.activeExceptions))} → ${fmt(avgOf(tail, (s) => s.activeExceptions))}, recently closed ${fmt(avgOf(head, (s) => s.closedInMemory))} → ${fmt(avgOf(tail, (s) => s.closedInMemory))}`);
 console.log(`keyed detector state after warm-up ${fmt(keysAvg(head))} keys → end ${fmt(keysAvg(tail))} keys: drift ${fmt(keyDrift * 100, 1)}%; largest changes ${JSON.stringify(movers)}`);
 console.log(`exit: ${JSON.stringify(exit)}`);
 // A soak that could not keep up is an overload test, not a soak: it fails as such.

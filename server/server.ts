@@ -25,6 +25,7 @@ import { registerEngineMetrics } from './store/engineMetrics.ts';
 import { stoppingGuard } from './api/stoppingGuard.ts';
 import { closeOnStop } from './api/closeOnStop.ts';
 import { ExceptionBook } from './exceptions/book.ts';
+import { registerExceptionMetrics } from './exceptions/exceptionMetrics.ts';
 import { fromExceptionRow } from './exceptions/exceptionRow.ts';
 import { appendExceptionVersions } from './store/appendExceptionVersions.ts';
 import { loadActiveExceptions } from './store/loadActiveExceptions.ts';
@@ -129,6 +130,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   collectDefaultMetrics({ register: registry });
   const ingestMetrics = createIngestMetrics(registry, pipeline);
   registerEngineMetrics(registry, store);
+  registerExceptionMetrics(registry, book);
 
   const submit = (events: Parameters<IngestPipeline['submit']>[0]) => pipeline.submit(events);
   const demo = config.demo ? await startDemoMode({ config, store, submit, logger, now }) : undefined;

@@ -66,6 +66,16 @@ export class ExceptionBook {
     return this.active.size;
   }
 
+  activeCountByType(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const r of this.active.values()) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+    return counts;
+  }
+
+  get closedInMemory(): number {
+    return this.closed.size;
+  }
+
   /**
    * Records a new version. `next.version` must be the current version + 1 (1 for a new
    * exception). Resolves once the version is stored in ClickHouse.

@@ -73,6 +73,11 @@ describe('detection in the running server', () => {
     expect(cfg.config.shipment_delay.graceMinutes).toBe(0);
     const state = await (await fetch(`${server.url}/api/v1/detectors/state`, auth)).json();
     expect(state.state.backorder.stockouts).toBe(1);
+    // The book's size on /metrics: the open backorder; the resolved master-data exception is
+    // no longer active, only kept among the recently closed.
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics.match(/^ct_exceptions_active\{.*$/gm)).toEqual(['ct_exceptions_active{type="backorder"} 1']);
+    expect(metrics).toMatch(/^ct_exceptions_closed_in_memory 1$/m);
   });
 
   it('after a restart on the same data dir neither loses the open detection nor raises anything twice, and its rebuilt state still resolves it', async () => {

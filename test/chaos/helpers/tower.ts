@@ -110,5 +110,7 @@ export const readRss = (pid: number) => readProcMemory(pid, 'VmRSS');
 
 /** One sample of the Prometheus text of /metrics (NaN when absent). */
 export const metricValue = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
+/** A labelled metric summed over its label values (0 when absent). */
+export const metricSum = (text: string, name: string) => [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\S+)`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
