@@ -7,37 +7,33 @@
 // detector that wrote the row (detectors sign their versions with their own name).
 export const MANUAL_ACTOR = `(actor NOT IN ('', 'system') AND actor != detector)`;
 
-// The latest version is read as a row (LIMIT 1 BY over the (exception_id, version) order)
-// rather than with argMax(tuple(…)): argMax of a tuple is a generic, slow aggregate, and
-// it was most of the cost of every exception KPI. NULLs are kept as they are in the row.
-export const EXCEPTION_SNAPSHOT = `
+const BEFORE_TO = `x.updated_at < {to:DateTime64(3, 'UTC')}`;
+
+// One GROUP BY over the light columns of the log, each taken from the highest version with a
+// scalar argMax — no sort of whole rows, no join of two passes, and none of the wide columns
+// (order ids, details, evidence) carried through it unless a query names them (`wide`).
+// At 10M events this is 15–25% faster than the row-wise LIMIT 1 BY it replaced, with equal
+// results (bench/kpi). argMax skips NULLs, which would bring back the resolution of a
+// reopened exception: resolved_at travels as epoch ms, -1 for NULL.
+export const exceptionSnapshot = (wide: ('order_ids' | 'details' | 'evidence')[] = []) => `
 SELECT
-  l.exception_id AS exception_id,
-  l.type AS type, l.status AS status, l.severity AS severity, l.team AS team, l.customer_tier AS customer_tier,
-  l.warehouse AS warehouse, l.carrier AS carrier, l.interface AS interface,
-  l.resolved_at AS resolved_at, l.resolution_reason AS resolution_reason, l.revenue_at_risk AS revenue_at_risk, l.updated_at AS updated_at,
-  l.order_ids AS order_ids, l.details AS details, l.evidence AS evidence,
-  a.detected_at AS detected_at, a.acknowledged_at AS acknowledged_at, a.manual_actions AS manual_actions,
-  coalesce(l.resolved_at, l.updated_at) AS closed_at
-FROM
-(
-  SELECT exception_id, type, status, severity, team, customer_tier, warehouse, carrier, interface,
-         resolved_at, resolution_reason, revenue_at_risk, updated_at, order_ids, details, evidence
-  FROM exception_log
-  WHERE updated_at < {to:DateTime64(3, 'UTC')}
-  ORDER BY exception_id, version DESC
-  LIMIT 1 BY exception_id
-) AS l
-INNER JOIN
-(
-  SELECT
-    exception_id,
-    min(detected_at) AS detected_at,
-    min(acknowledged_at) AS acknowledged_at,
-    countIf(${MANUAL_ACTOR}) AS manual_actions
-  FROM exception_log
-  WHERE updated_at < {to:DateTime64(3, 'UTC')}
-  GROUP BY exception_id
-) AS a ON a.exception_id = l.exception_id`;
+  exception_id,${wide.map((c) => ` argMax(x.${c}, x.version) AS ${c},`).join('')}
+  max(x.version) AS version,
+  argMax(x.type, x.version) AS type, argMax(x.status, x.version) AS status, argMax(x.severity, x.version) AS severity,
+  argMax(x.team, x.version) AS team, argMax(x.customer_tier, x.version) AS customer_tier, argMax(x.warehouse, x.version) AS warehouse,
+  argMax(x.carrier, x.version) AS carrier, argMax(x.interface, x.version) AS interface,
+  argMax(x.resolution_reason, x.version) AS resolution_reason, argMax(x.revenue_at_risk, x.version) AS revenue_at_risk,
+  argMax(x.updated_at, x.version) AS updated_at,
+  argMax(ifNull(toUnixTimestamp64Milli(x.resolved_at), -1), x.version) AS resolved_ms,
+  if(resolved_ms < 0, NULL, fromUnixTimestamp64Milli(resolved_ms, 'UTC')) AS resolved_at,
+  min(x.detected_at) AS detected_at,
+  min(x.acknowledged_at) AS acknowledged_at,
+  countIf(${MANUAL_ACTOR}) AS manual_actions,
+  coalesce(resolved_at, updated_at) AS closed_at
+FROM exception_log AS x
+WHERE ${BEFORE_TO}
+GROUP BY exception_id`;
+
+export const EXCEPTION_SNAPSHOT = exceptionSnapshot();
 
 export const FINAL = `('resolved', 'dismissed')`;

@@ -5,7 +5,7 @@
 // orders, or orders not seen yet) counts its own revenueAtRisk.
 import type { ClickHouseClient } from '@clickhouse/client';
 import { EXCEPTION_FILTER } from '../../kpi/dimensions.ts';
-import { EXCEPTION_SNAPSHOT, FINAL } from './exceptionSnapshot.ts';
+import { exceptionSnapshot, FINAL } from './exceptionSnapshot.ts';
 import { runKpiQuery, type KpiParams } from './runKpiQuery.ts';
 
 export type RevenueAtRiskRow = { g: string; revenue: number };
@@ -16,7 +16,7 @@ const query = (group: string) => `
 WITH
 open AS (
   SELECT ${group} AS g, exception_id, order_ids, revenue_at_risk, JSONExtract(details, 'lineIds', 'Array(String)') AS line_ids
-  FROM (${EXCEPTION_SNAPSHOT})
+  FROM (${exceptionSnapshot(['order_ids', 'details'])})
   WHERE status NOT IN ${FINAL} AND ${EXCEPTION_FILTER}
 )
 SELECT g, sum(value) AS revenue FROM
