@@ -38,6 +38,9 @@ describe('order outcomes refreshed as facts arrive', () => {
   it('ends with the hand-worked figures when KPIs are read between every batch', async () => {
     // batches of 4 events, then the exceptions: shipments, deliveries and invoices arrive
     // after their orders' outcomes were first computed
+    // No merges from here on: taken-back outcome rows stay beside the rows they cancel, as
+    // they do between a refresh and the engine's next merge, and every figure must net them.
+    await store.client.command({ query: 'SYSTEM STOP MERGES order_outcome_rows' });
     for (let i = 0; i < rows.length; i += 4) {
       await insertEvents(store.client, rows.slice(i, i + 4));
       await computeKpis(store.client, window);
@@ -51,6 +54,9 @@ describe('order outcomes refreshed as facts arrive', () => {
     if (!again.ok) throw new Error(again.error);
     await insertEvents(store.client, [toEventRow(again.event, '2026-03-04T00:00:00.000Z')]);
     const r = await computeKpis(store.client, window);
+    const [{ takenBack }] = await (await store.client.query({ query: "SELECT countIf(sign < 0) AS takenBack FROM order_outcome_rows WHERE kind = 'shipped'", format: 'JSONEachRow', clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } })).json<{ takenBack: number }>();
+    await store.client.command({ query: 'SYSTEM START MERGES order_outcome_rows' });
+    expect(takenBack).toBeGreaterThan(0); // cycles were taken back and are still there, unmerged
     // the values of kpi-engine.test.ts (worked out there by hand)
     expect(r.current.lineFillRate).toBe(0.5);
     expect(r.current.orderFillRate).toBeCloseTo(1 / 3, 9);
