@@ -38,6 +38,11 @@ export const configSchema = z.object({
   dedupeWindowHours: intFrom('dedupe window hours', 24, 24 * 365).default(48),
   retentionDays: intFrom('retention days', 1, 36_500).default(90),
   maxMemoryUsageBytes: intFrom('max memory usage', 64 * 1024 ** 2, 1024 ** 4).default(4 * 1024 ** 3),
+  /**
+   * How far V8 lets the heap grow past what is live before it collects (heap limit = live ×
+   * (1 + this/100)); 0 leaves it to V8, which goes up to 4× under heavy allocation.
+   */
+  heapGrowingPercent: intFrom('heap growing percent', 0, 300).default(50),
   /** Longest a dashboard/report query may run, so it never holds up ingest for long. */
   maxQuerySeconds: intFrom('max query seconds', 1, 3600).default(10),
   demo: bool.default(false),
@@ -117,6 +122,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   CONTROL_TOWER_DEDUPE_WINDOW_HOURS: 'dedupeWindowHours',
   CONTROL_TOWER_RETENTION_DAYS: 'retentionDays',
   CONTROL_TOWER_MAX_MEMORY_USAGE: 'maxMemoryUsageBytes',
+  CONTROL_TOWER_HEAP_GROWING_PERCENT: 'heapGrowingPercent',
   CONTROL_TOWER_DEMO: 'demo',
   CONTROL_TOWER_DETECTION: 'detection',
   CONTROL_TOWER_INGEST_PER_KEY_PER_MINUTE: 'ingestRequestsPerKeyPerMinute',

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { startServer } from '../server.ts';
+import { applyHeapGrowingPercent } from '../heapPolicy.ts';
 import { commonStoreOptions, storeFlags, type StoreFlagValues } from './storeOptions.ts';
 
 type ServeFlags = StoreFlagValues & { port?: string; host?: string; demo?: boolean; logLevel?: string };
@@ -17,6 +18,7 @@ export function serveCommand(): Command {
     .action(async (flags: ServeFlags) => {
       const config = loadConfig(process.env, { ...storeFlags(flags), port: flags.port, host: flags.host, demo: flags.demo, logLevel: flags.logLevel });
       const logger = createLogger(config.logLevel);
+      applyHeapGrowingPercent(config.heapGrowingPercent);
       const server = await startServer(config, { logger });
       const stop = async (signal: string) => {
         logger.info({ signal }, 'stopping: intake closed, draining');
