@@ -7,21 +7,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
-import { validateEvent } from '../../server/events/schema.ts';
 import { openStore, type Store } from '../../server/store/client.ts';
-import { toEventRow } from '../../server/store/eventRow.ts';
 import { insertEvents } from '../../server/store/insertEvents.ts';
 import { migrate, readMigrations } from '../../server/store/migrate.ts';
 import { integrationHealth } from '../../server/store/kpi/integrationHealth.ts';
 import { chTime } from '../../server/store/kpi/runKpiQuery.ts';
+import { fixtureRow } from '../fixtures/kpi/loadFixture.ts';
 
 let store: Store;
 
-const message = (id: string, ts: string, attrs: Record<string, unknown> = {}) => {
-  const v = validateEvent({ id, ts, source: 'edi', type: 'integration.message', interface: 'edi-850', attrs: { direction: 'in', ok: true, latencyMs: 100, ...attrs } });
-  if (!v.ok) throw new Error(v.error);
-  return toEventRow(v.event, '2026-03-05T00:00:00.000Z');
-};
+const message = (id: string, ts: string, attrs: Record<string, unknown> = {}) =>
+  fixtureRow({ id, ts, source: 'edi', type: 'integration.message', interface: 'edi-850', attrs: { direction: 'in', ok: true, latencyMs: 100, ...attrs } });
 
 // A message counts when its hour bucket (its minute bucket's hour) starts in the window.
 const before045 = [

@@ -12,21 +12,16 @@ import { migrate } from '../../server/store/migrate.ts';
 import { computeKpis } from '../../server/kpi/computeKpis.ts';
 import { refreshOrderOutcomes } from '../../server/store/kpi/refreshOrderOutcomes.ts';
 import { DEFAULT_SLA_TARGETS } from '../../server/kpi/slaTargets.ts';
-import { validateEvent } from '../../server/events/schema.ts';
-import { toEventRow } from '../../server/store/eventRow.ts';
 import { insertEvents } from '../../server/store/insertEvents.ts';
 import { appendExceptionVersions } from '../../server/store/appendExceptionVersions.ts';
 import { toExceptionRow } from '../../server/exceptions/exceptionRow.ts';
 import { fixtureEvents } from '../fixtures/kpi/orders.ts';
+import { fixtureRow } from '../fixtures/kpi/loadFixture.ts';
 import { fixtureExceptions } from '../fixtures/kpi/exceptions.ts';
 
 let store: Store;
 const window = { fromMs: Date.parse('2026-03-02T00:00:00Z'), toMs: Date.parse('2026-03-03T00:00:00Z'), sla: DEFAULT_SLA_TARGETS };
-const rows = fixtureEvents.map((raw) => {
-  const v = validateEvent(raw);
-  if (!v.ok) throw new Error(`fixture event ${raw.id}: ${v.error}`);
-  return toEventRow(v.event, '2026-03-04T00:00:00.000Z');
-});
+const rows = fixtureEvents.map(fixtureRow);
 
 beforeAll(async () => {
   store = await openStore(loadConfig({}, { dataDir: mkdtempSync(join(tmpdir(), 'kpi-outcomes-')) }));
@@ -36,11 +31,11 @@ afterAll(async () => store?.close());
 
 describe('order outcomes refreshed as facts arrive', () => {
   it('ends with the hand-worked figures when KPIs are read between every batch', async () => {
-    // batches of 4 events, then the exceptions: shipments, deliveries and invoices arrive
-    // after their orders' outcomes were first computed
     // No merges from here on: taken-back outcome rows stay beside the rows they cancel, as
     // they do between a refresh and the engine's next merge, and every figure must net them.
     await store.client.command({ query: 'SYSTEM STOP MERGES order_outcome_rows' });
+    // batches of 4 events, then the exceptions: shipments, deliveries and invoices arrive
+    // after their orders' outcomes were first computed
     for (let i = 0; i < rows.length; i += 4) {
       await insertEvents(store.client, rows.slice(i, i + 4));
       await computeKpis(store.client, window);
@@ -50,9 +45,7 @@ describe('order outcomes refreshed as facts arrive', () => {
     await computeKpis(store.client, window);
     // a second delivery of O1 later the same day moves its delivery moment (18:00 → 23:00):
     // still delivered once in the window, so no figure changes
-    const again = validateEvent({ id: 'o1-d2', ts: '2026-03-02T23:00:00.000Z', source: 'carrier', type: 'shipment.status', orderId: 'O1', shipmentId: 'S1', carrier: 'UPS', attrs: { status: 'delivered' } });
-    if (!again.ok) throw new Error(again.error);
-    await insertEvents(store.client, [toEventRow(again.event, '2026-03-04T00:00:00.000Z')]);
+    await insertEvents(store.client, [fixtureRow({ id: 'o1-d2', ts: '2026-03-02T23:00:00.000Z', source: 'carrier', type: 'shipment.status', orderId: 'O1', shipmentId: 'S1', carrier: 'UPS', attrs: { status: 'delivered' } })]);
     const r = await computeKpis(store.client, window);
     const [{ takenBack }] = await (await store.client.query({ query: "SELECT countIf(sign < 0) AS takenBack FROM order_outcome_rows WHERE kind = 'shipped'", format: 'JSONEachRow', clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } })).json<{ takenBack: number }>();
     await store.client.command({ query: 'SYSTEM START MERGES order_outcome_rows' });

@@ -7,8 +7,6 @@
 // detector that wrote the row (detectors sign their versions with their own name).
 export const MANUAL_ACTOR = `(actor NOT IN ('', 'system') AND actor != detector)`;
 
-const BEFORE_TO = `x.updated_at < {to:DateTime64(3, 'UTC')}`;
-
 // One GROUP BY over the light columns of the log, each taken from the highest version with a
 // scalar argMax — no sort of whole rows, no join of two passes, and none of the wide columns
 // (order ids, details, evidence) carried through it unless a query names them (`wide`).
@@ -31,7 +29,7 @@ SELECT
   countIf(${MANUAL_ACTOR}) AS manual_actions,
   coalesce(resolved_at, updated_at) AS closed_at
 FROM exception_log AS x
-WHERE ${BEFORE_TO}
+WHERE x.updated_at < {to:DateTime64(3, 'UTC')}
 GROUP BY exception_id`;
 
 export const EXCEPTION_SNAPSHOT = exceptionSnapshot();

@@ -120,18 +120,15 @@ export class Operator {
     // Retried until stored even once finish() was called: a batch the tower stored just before
     // a kill cut its answer off is in the store, and must end up counted as acknowledged.
     for (;;) {
-      try {
-        const res = await fetch(`${this.opts.url()}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...ingestAuth }, body: JSON.stringify(events), signal: AbortSignal.timeout(20_000) });
-        const body = await res.text();
-        if (res.status === 202) {
-          for (const e of events) this.seeded.add(e.id);
-          return;
-        }
-        if (res.status < 500 && res.status !== 429) throw new SeedRefused(`the tower refused the operator's seed events: ${res.status} ${body}`);
-      } catch (err) {
-        if (err instanceof SeedRefused) throw err;
-        this.stats.networkErrors++;
+      const answer = await fetch(`${this.opts.url()}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...ingestAuth }, body: JSON.stringify(events), signal: AbortSignal.timeout(20_000) })
+        .then(async (res) => ({ status: res.status, body: await res.text() }))
+        .catch(() => undefined);
+      if (answer?.status === 202) {
+        for (const e of events) this.seeded.add(e.id);
+        return;
       }
+      if (!answer) this.stats.networkErrors++;
+      else if (answer.status < 500 && answer.status !== 429) throw new SeedRefused(`the tower refused the operator's seed events: ${answer.status} ${answer.body}`);
       await sleep(100);
     }
   }
