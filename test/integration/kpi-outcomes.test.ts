@@ -34,6 +34,7 @@ describe('order outcomes refreshed as facts arrive', () => {
     // No merges from here on: taken-back outcome rows stay beside the rows they cancel, as
     // they do between a refresh and the engine's next merge, and every figure must net them.
     await store.client.command({ query: 'SYSTEM STOP MERGES order_outcome_rows' });
+    await store.client.command({ query: 'SYSTEM STOP MERGES order_outcome_hour' });
     // batches of 4 events, then the exceptions: shipments, deliveries and invoices arrive
     // after their orders' outcomes were first computed
     for (let i = 0; i < rows.length; i += 4) {
@@ -49,6 +50,7 @@ describe('order outcomes refreshed as facts arrive', () => {
     const r = await computeKpis(store.client, window);
     const [{ takenBack }] = await (await store.client.query({ query: "SELECT countIf(sign < 0) AS takenBack FROM order_outcome_rows WHERE kind = 'shipped'", format: 'JSONEachRow', clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } })).json<{ takenBack: number }>();
     await store.client.command({ query: 'SYSTEM START MERGES order_outcome_rows' });
+    await store.client.command({ query: 'SYSTEM START MERGES order_outcome_hour' });
     expect(takenBack).toBeGreaterThan(0); // cycles were taken back and are still there, unmerged
     // the values of kpi-engine.test.ts (worked out there by hand)
     expect(r.current.lineFillRate).toBe(0.5);
@@ -76,7 +78,7 @@ describe('order outcomes refreshed as facts arrive', () => {
   it('computes the same figures when a refresh is split into slices of the touched orders', async () => {
     const before = await computeKpis(store.client, window);
     // outcomes derived again from every touch, one order (or two, by hash) per slice
-    for (const table of ['order_outcome_rows', 'order_outcome_current', 'order_outcome_refreshes']) await store.client.command({ query: `TRUNCATE TABLE ${table}` });
+    for (const table of ['order_outcome_rows', 'order_outcome_hour', 'order_outcome_current', 'order_outcome_refreshes']) await store.client.command({ query: `TRUNCATE TABLE ${table}` });
     const report = await refreshOrderOutcomes(store.client, { ordersPerSlice: 1 });
     expect(report!.slices).toBe(report!.orders);
     expect(report!.orders).toBeGreaterThan(3);

@@ -13,6 +13,13 @@ export type DetectionRow = { type: string; detected: number; true_positives: num
 const FROM = `{from:DateTime64(3, 'UTC')}`;
 const TO = `{to:DateTime64(3, 'UTC')}`;
 
+// A fault of the window may be proven by an exception the window does not otherwise see (one
+// detected and closed before {from}, from an earlier event of the same fault), so the
+// snapshot also takes in every exception citing an event of a fault labelled in the window.
+const CITING_WINDOW_FAULTS = `
+    SELECT exception_id FROM exception_log ARRAY JOIN evidence AS e
+    WHERE e IN (SELECT event_id FROM injected_labels WHERE fault_id IN (SELECT fault_id FROM injected_labels WHERE ts >= ${FROM} AND ts < ${TO}))`;
+
 // One pass over the snapshot and one over the labels: each exception is judged once (the
 // faults its evidence proves), and the faults detected per type are collected from those
 // judgements — a CTE read twice is evaluated twice, and this query once read the snapshot
@@ -26,7 +33,7 @@ judged AS (
   FROM
   (
     SELECT exception_id, type, status, resolution_reason, detected_at, closed_at, e
-    FROM (${exceptionSnapshot(['evidence'])})
+    FROM (${exceptionSnapshot(['evidence'], CITING_WINDOW_FAULTS)})
     ARRAY JOIN if(empty(evidence), [''], evidence) AS e
     WHERE ${EXCEPTION_FILTER}
   ) AS d

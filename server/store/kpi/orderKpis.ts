@@ -39,46 +39,69 @@ export type OrderKpiRow = {
 const FROM = `{from:DateTime64(3, 'UTC')}`;
 const TO = `{to:DateTime64(3, 'UTC')}`;
 
-// Reads order_outcome_rows (sql/033, kept current by refreshOrderOutcomes): each order's
+// Reads the order outcomes (sql/033, kept current by refreshOrderOutcomes): each order's
 // contribution is decided per order there; here only "is its moment in the window?" is
 // asked, and rows count with their sign (a taken-back outcome cancels itself).
 // A line first shipped in the window counts unless its order is due (and active) in it.
+//
+// The whole hours inside the window come from the hour rollup (sql/046); the rows before the
+// first and after the last whole hour, and every line_shipped row (its test of due_at against
+// the window no bucket can answer), from order_outcome_rows. Windows under two hours have no
+// whole hour between their ends and read rows only.
+const FIRST_HOUR = `if(toStartOfHour(${FROM}) = ${FROM}, toStartOfHour(${FROM}), toStartOfHour(${FROM}) + INTERVAL 1 HOUR)`;
+const LAST_HOUR = `toStartOfHour(${TO})`;
+const IN_WINDOW = (column: string) => `${column} >= ${FROM} AND ${column} < ${TO}`;
+
+/** Every contribution of the window, as sums per bucket (rollup) or per row (rows). */
+const contributions = (group: string) => `
+  SELECT ${group} AS g, kind, active, has_ex, toUInt8(0) AS due_in,
+         n, filled, lines, lines_ok, units_ordered, units_shipped, cycle_ms, perfect
+  FROM order_outcome_hour
+  WHERE hour >= ${FIRST_HOUR} AND hour < ${LAST_HOUR} AND ${ORDER_FILTER}
+  UNION ALL
+  SELECT ${group} AS g, kind, active, has_ex, kind = 'line_shipped' AND active AND ${IN_WINDOW('due_at')} AS due_in,
+         toInt64(sign) AS n, sign * filled AS filled, sign * lines AS lines, sign * lines_ok AS lines_ok,
+         sign * units_ordered AS units_ordered, sign * units_shipped AS units_shipped,
+         sign * toInt64(round(cycle_s * 1000)) AS cycle_ms, sign * perfect AS perfect
+  FROM order_outcome_rows
+  WHERE ${IN_WINDOW('at')} AND (kind = 'line_shipped' OR at < ${FIRST_HOUR} OR at >= greatest(${LAST_HOUR}, ${FIRST_HOUR})) AND ${ORDER_FILTER}`;
+
 const query = (group: string) => `
 WITH
-rows AS (
-  SELECT kind, at, sign, active, due_at, lines, lines_ok, units_ordered, units_shipped, filled, cycle_s, has_ex, perfect, ${group} AS g
-  FROM order_outcome_rows
-  WHERE at >= ${FROM} AND at < ${TO} AND ${ORDER_FILTER}
-),
 counts AS (
   SELECT
     g,
-    sumIf(sign, kind = 'created') AS orders_created,
-    sumIf(sign, kind = 'due' AND active) AS orders_due,
-    sumIf(sign * filled, kind = 'due' AND active) AS orders_filled,
-    sumIf(sign * lines, (kind = 'due' AND active) OR (kind = 'line_shipped' AND NOT (active AND due_at >= ${FROM} AND due_at < ${TO}))) AS lines_considered,
-    sumIf(sign * lines_ok, (kind = 'due' AND active) OR (kind = 'line_shipped' AND NOT (active AND due_at >= ${FROM} AND due_at < ${TO}))) AS lines_ok,
-    sumIf(sign * units_ordered, kind = 'due' AND active) AS units_due,
-    sumIf(sign * units_shipped, kind = 'due' AND active) AS units_shipped,
-    sumIf(sign * cycle_s, kind = 'shipped' AND has_ex) / sumIf(sign, kind = 'shipped' AND has_ex) AS cycle_with_exception,
-    sumIf(sign * cycle_s, kind = 'shipped' AND NOT has_ex) / sumIf(sign, kind = 'shipped' AND NOT has_ex) AS cycle_without_exception,
-    sumIf(sign, kind = 'delivered') AS delivered,
-    sumIf(sign * perfect, kind = 'delivered') AS perfect
-  FROM rows
+    sumIf(n, kind = 'created') AS orders_created,
+    sumIf(n, kind = 'due' AND active) AS orders_due,
+    sumIf(filled, kind = 'due' AND active) AS orders_filled,
+    sumIf(lines, (kind = 'due' AND active) OR (kind = 'line_shipped' AND NOT due_in)) AS lines_considered,
+    sumIf(lines_ok, (kind = 'due' AND active) OR (kind = 'line_shipped' AND NOT due_in)) AS lines_ok,
+    sumIf(units_ordered, kind = 'due' AND active) AS units_due,
+    sumIf(units_shipped, kind = 'due' AND active) AS units_shipped,
+    sumIf(cycle_ms, kind = 'shipped' AND has_ex) / 1000 / sumIf(n, kind = 'shipped' AND has_ex) AS cycle_with_exception,
+    sumIf(cycle_ms, kind = 'shipped' AND NOT has_ex) / 1000 / sumIf(n, kind = 'shipped' AND NOT has_ex) AS cycle_without_exception,
+    sumIf(n, kind = 'delivered') AS delivered,
+    sumIf(perfect, kind = 'delivered') AS perfect
+  FROM (${contributions(group)})
   GROUP BY g
-  HAVING sum(sign) > 0
+  HAVING sum(n) > 0
 ),
--- exact quantiles over the cycles that stand: straight from the rows when no cycle of the
--- window was taken back (merges collapse most), else each value as often as its net count
-taken_back AS (SELECT countIf(sign < 0) FROM order_outcome_rows WHERE kind = 'shipped' AND at >= ${FROM} AND at < ${TO}),
+-- exact quantiles over the cycles that stand, from the shipped rows of the window: straight
+-- from the rows when none of them was taken back (merges collapse most), else each value as
+-- often as its net count
+shipped AS (
+  SELECT ${group} AS g, cycle_s, sign FROM order_outcome_rows
+  WHERE kind = 'shipped' AND ${IN_WINDOW('at')} AND ${ORDER_FILTER}
+),
+taken_back AS (SELECT countIf(sign < 0) FROM order_outcome_rows WHERE kind = 'shipped' AND ${IN_WINDOW('at')}),
 cycles AS (
   SELECT g, quantileExactInclusive(0.5)(cycle_s) AS cycle_p50, quantileExactInclusive(0.9)(cycle_s) AS cycle_p90
-  FROM rows
-  WHERE kind = 'shipped' AND (SELECT * FROM taken_back) = 0
+  FROM shipped
+  WHERE (SELECT * FROM taken_back) = 0
   GROUP BY g
   UNION ALL
   SELECT g, quantileExactInclusive(0.5)(c) AS cycle_p50, quantileExactInclusive(0.9)(c) AS cycle_p90
-  FROM (SELECT g, cycle_s AS c, sum(sign) AS n FROM rows WHERE kind = 'shipped' AND (SELECT * FROM taken_back) > 0 GROUP BY g, c HAVING n > 0)
+  FROM (SELECT g, cycle_s AS c, sum(sign) AS n FROM shipped WHERE (SELECT * FROM taken_back) > 0 GROUP BY g, c HAVING n > 0)
   ARRAY JOIN range(toUInt64(n)) AS copy
   GROUP BY g
 )
