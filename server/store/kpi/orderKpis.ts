@@ -36,6 +36,7 @@ export type OrderKpiRow = {
   perfect: number;
 };
 
+const PFROM = `{pfrom:DateTime64(3, 'UTC')}`;
 const FROM = `{from:DateTime64(3, 'UTC')}`;
 const TO = `{to:DateTime64(3, 'UTC')}`;
 
@@ -44,33 +45,43 @@ const TO = `{to:DateTime64(3, 'UTC')}`;
 // asked, and rows count with their sign (a taken-back outcome cancels itself).
 // A line first shipped in the window counts unless its order is due (and active) in it.
 //
-// The whole hours inside the window come from the hour rollup (sql/046); the rows before the
-// first and after the last whole hour, and every line_shipped row (its test of due_at against
-// the window no bucket can answer), from order_outcome_rows. Windows under two hours have no
-// whole hour between their ends and read rows only.
-const FIRST_HOUR = `if(toStartOfHour(${FROM}) = ${FROM}, toStartOfHour(${FROM}), toStartOfHour(${FROM}) + INTERVAL 1 HOUR)`;
-const LAST_HOUR = `toStartOfHour(${TO})`;
-const IN_WINDOW = (column: string) => `${column} >= ${FROM} AND ${column} < ${TO}`;
+// Both windows in one pass over [pfrom, to): each row or bucket is tagged w = 0 (current,
+// [from, to)) or 1 (previous, [pfrom, from)). Planning is most of this query's cost at 10M
+// events (33 of 38 ms for one window), and the two branches of a UNION ALL are planned
+// one after the other; one statement over both windows is planned once.
+//
+// The whole hours inside each window come from the hour rollup (sql/046). From
+// order_outcome_rows: the partial hours at the ends (before pfrom's first whole hour, the
+// hour around from, after to's last), and every line_shipped row (its test of due_at
+// against its window no bucket can answer). A window under two hours may have no whole hour
+// and is read from rows only.
+const hourAfter = (t: string) => `if(toStartOfHour(${t}) = ${t}, toStartOfHour(${t}), toStartOfHour(${t}) + INTERVAL 1 HOUR)`;
+const WINDOW_OF = (column: string) => `if(${column} >= ${FROM}, 0, 1)`;
+const IN_ITS_WINDOW = (column: string, w: string) => `if(${w} = 0, ${column} >= ${FROM} AND ${column} < ${TO}, ${column} >= ${PFROM} AND ${column} < ${FROM})`;
+const IN_BOTH = (column: string) => `${column} >= ${PFROM} AND ${column} < ${TO}`;
 
-/** Every contribution of the window, as sums per bucket (rollup) or per row (rows). */
+/** Every contribution of the two windows, as sums per bucket (rollup) or per row (rows). */
 const contributions = (group: string) => `
-  SELECT ${group} AS g, kind, active, has_ex, toUInt8(0) AS due_in,
+  SELECT ${WINDOW_OF('hour')} AS w, ${group} AS g, kind, active, has_ex, toUInt8(0) AS due_in,
          n, filled, lines, lines_ok, units_ordered, units_shipped, cycle_ms, perfect
   FROM order_outcome_hour
-  WHERE hour >= ${FIRST_HOUR} AND hour < ${LAST_HOUR} AND ${ORDER_FILTER}
+  WHERE hour >= ${hourAfter(PFROM)} AND hour < toStartOfHour(${TO})
+    AND NOT (hour >= toStartOfHour(${FROM}) AND hour < ${hourAfter(FROM)}) AND ${ORDER_FILTER}
   UNION ALL
-  SELECT ${group} AS g, kind, active, has_ex, kind = 'line_shipped' AND active AND ${IN_WINDOW('due_at')} AS due_in,
+  SELECT ${WINDOW_OF('at')} AS w, ${group} AS g, kind, active, has_ex,
+         kind = 'line_shipped' AND active AND ${IN_ITS_WINDOW('due_at', 'w')} AS due_in,
          toInt64(sign) AS n, sign * filled AS filled, sign * lines AS lines, sign * lines_ok AS lines_ok,
          sign * units_ordered AS units_ordered, sign * units_shipped AS units_shipped,
          sign * toInt64(round(cycle_s * 1000)) AS cycle_ms, sign * perfect AS perfect
   FROM order_outcome_rows
-  WHERE ${IN_WINDOW('at')} AND (kind = 'line_shipped' OR at < ${FIRST_HOUR} OR at >= greatest(${LAST_HOUR}, ${FIRST_HOUR})) AND ${ORDER_FILTER}`;
+  WHERE ${IN_BOTH('at')} AND ${ORDER_FILTER}
+    AND (kind = 'line_shipped' OR at < ${hourAfter(PFROM)} OR (at >= toStartOfHour(${FROM}) AND at < ${hourAfter(FROM)}) OR at >= toStartOfHour(${TO}))`;
 
 const query = (group: string) => `
 WITH
 counts AS (
   SELECT
-    g,
+    w, g,
     sumIf(n, kind = 'created') AS orders_created,
     sumIf(n, kind = 'due' AND active) AS orders_due,
     sumIf(filled, kind = 'due' AND active) AS orders_filled,
@@ -83,33 +94,43 @@ counts AS (
     sumIf(n, kind = 'delivered') AS delivered,
     sumIf(perfect, kind = 'delivered') AS perfect
   FROM (${contributions(group)})
-  GROUP BY g
+  GROUP BY w, g
   HAVING sum(n) > 0
 ),
--- exact quantiles over the cycles that stand, from the shipped rows of the window: straight
--- from the rows when none of them was taken back (merges collapse most), else each value as
--- often as its net count
+-- exact quantiles over the cycles that stand, from the shipped rows of the window. A cycle
+-- taken back (sign −1) is a copy of the row it cancels: rows of order, moment and value never
+-- taken back count once each; the few that were (the orders refreshed since the engine last
+-- merged them away) as often as their net count. The taken-back rows are found through the
+-- sign index (sql/047), not by reading every sign of the windows.
 shipped AS (
-  SELECT ${group} AS g, cycle_s, sign FROM order_outcome_rows
-  WHERE kind = 'shipped' AND ${IN_WINDOW('at')} AND ${ORDER_FILTER}
+  SELECT ${WINDOW_OF('at')} AS w, ${group} AS g, order_id, at, cycle_s, sign FROM order_outcome_rows
+  WHERE kind = 'shipped' AND ${IN_BOTH('at')} AND ${ORDER_FILTER}
 ),
-taken_back AS (SELECT countIf(sign < 0) FROM order_outcome_rows WHERE kind = 'shipped' AND ${IN_WINDOW('at')}),
+taken_back AS (
+  SELECT order_id, at, cycle_s FROM order_outcome_rows WHERE kind = 'shipped' AND sign < 0 AND ${IN_BOTH('at')}
+),
 cycles AS (
-  SELECT g, quantileExactInclusive(0.5)(cycle_s) AS cycle_p50, quantileExactInclusive(0.9)(cycle_s) AS cycle_p90
-  FROM shipped
-  WHERE (SELECT * FROM taken_back) = 0
-  GROUP BY g
-  UNION ALL
-  SELECT g, quantileExactInclusive(0.5)(c) AS cycle_p50, quantileExactInclusive(0.9)(c) AS cycle_p90
-  FROM (SELECT g, cycle_s AS c, sum(sign) AS n FROM shipped WHERE (SELECT * FROM taken_back) > 0 GROUP BY g, c HAVING n > 0)
-  ARRAY JOIN range(toUInt64(n)) AS copy
-  GROUP BY g
+  SELECT w, g, quantileExactInclusive(0.5)(c) AS cycle_p50, quantileExactInclusive(0.9)(c) AS cycle_p90
+  FROM (
+    SELECT w, g, cycle_s AS c FROM shipped WHERE (order_id, at, cycle_s) NOT IN (SELECT * FROM taken_back)
+    UNION ALL
+    SELECT w, g, c FROM (
+      SELECT w, g, cycle_s AS c, sum(sign) AS n FROM shipped WHERE (order_id, at, cycle_s) IN (SELECT * FROM taken_back)
+      GROUP BY w, g, order_id, at, c HAVING n > 0
+    )
+    ARRAY JOIN range(toUInt64(n)) AS copy
+  )
+  GROUP BY w, g
 )
 SELECT counts.*, cycles.cycle_p50 AS cycle_p50, cycles.cycle_p90 AS cycle_p90
 FROM counts
-LEFT JOIN cycles ON cycles.g = counts.g
+LEFT JOIN cycles ON cycles.w = counts.w AND cycles.g = counts.g
 SETTINGS join_use_nulls = 1`;
 
+/**
+ * Both windows in one statement (w = 0 and 1, as runKpiQuery tags them); without {pfrom}
+ * the previous window is empty and only w = 0 rows come back.
+ */
 export function orderKpis(client: ClickHouseClient, group: string, params: KpiParams): Promise<OrderKpiRow[]> {
-  return runKpiQuery<OrderKpiRow>(client, 'order_kpis', query(group), params);
+  return runKpiQuery<OrderKpiRow>(client, 'order_kpis', query(group), { ...params, pfrom: params.pfrom ?? params.from }, { tagsWindows: true });
 }

@@ -20,8 +20,9 @@ export function previousWindowQuery(query: string): string {
  * one statement at a time, so two windows as two statements wait for each other; as the two
  * branches of one UNION ALL they run side by side on the engine's threads.
  */
-export async function runKpiQuery<T>(client: ClickHouseClient, name: string, query: string, params: KpiParams): Promise<T[]> {
-  const both = params.pfrom !== undefined;
+export async function runKpiQuery<T>(client: ClickHouseClient, name: string, query: string, params: KpiParams, opts: { tagsWindows?: boolean } = {}): Promise<T[]> {
+  // tagsWindows: the query answers both windows itself, tagging its rows w.
+  const both = params.pfrom !== undefined && !opts.tagsWindows;
   const result = await client.query({
     query: both ? `SELECT 0 AS w, * FROM (${query}) UNION ALL SELECT 1 AS w, * FROM (${previousWindowQuery(query)})` : query,
     query_params: params,
