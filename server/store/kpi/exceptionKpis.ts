@@ -1,6 +1,7 @@
 // MTTA, resolution time, SLA adherence, auto-resolution and false-positive counts of a window,
 // and the exceptions still open at its end by type and severity (openExceptions.ts) — one read
-// of the snapshot for both, which is most of what either costs.
+// of the snapshot for both, which is most of what either costs. Both windows in one pass
+// (see exceptionSnapshot).
 import type { ClickHouseClient } from '@clickhouse/client';
 import { EXCEPTION_FILTER } from '../../kpi/dimensions.ts';
 import { EXCEPTION_SNAPSHOT, FINAL } from './exceptionSnapshot.ts';
@@ -23,14 +24,13 @@ export type ExceptionKpiRow = {
 
 const query = (group: string) => `
 WITH
-  status = 'resolved' AND resolved_at >= {from:DateTime64(3, 'UTC')} AND resolved_at < {to:DateTime64(3, 'UTC')} AS resolved_in,
-  status IN ${FINAL} AND closed_at >= {from:DateTime64(3, 'UTC')} AND closed_at < {to:DateTime64(3, 'UTC')} AS closed_in,
+  status = 'resolved' AND resolved_at >= w_from AND resolved_at < w_to AS resolved_in,
+  status IN ${FINAL} AND closed_at >= w_from AND closed_at < w_to AS closed_in,
   dateDiff('millisecond', detected_at, resolved_at) / 1000 AS res_s,
   multiIf(severity = 'critical', {sla_critical:Float64}, severity = 'high', {sla_high:Float64}, severity = 'medium', {sla_medium:Float64}, {sla_low:Float64}) AS target_s
 SELECT
-  ${group} AS g,
-  avgIf(dateDiff('millisecond', detected_at, acknowledged_at) / 1000,
-        acknowledged_at >= {from:DateTime64(3, 'UTC')} AND acknowledged_at < {to:DateTime64(3, 'UTC')}) AS mtta,
+  w, ${group} AS g,
+  avgIf(dateDiff('millisecond', detected_at, acknowledged_at) / 1000, acknowledged_at >= w_from AND acknowledged_at < w_to) AS mtta,
   countIf(resolved_in) AS resolved,
   quantileExactInclusiveIf(0.5)(res_s, resolved_in) AS p50,
   quantileExactInclusiveIf(0.9)(res_s, resolved_in) AS p90,
@@ -42,8 +42,8 @@ SELECT
   sumMapIf([concat(type, '\t', severity)], [toUInt64(1)], status NOT IN ${FINAL}) AS open_by
 FROM (${EXCEPTION_SNAPSHOT})
 WHERE ${EXCEPTION_FILTER}
-GROUP BY g`;
+GROUP BY w, g`;
 
 export function exceptionKpis(client: ClickHouseClient, group: string, params: KpiParams): Promise<ExceptionKpiRow[]> {
-  return runKpiQuery<ExceptionKpiRow>(client, 'exception_kpis', query(group), params);
+  return runKpiQuery<ExceptionKpiRow>(client, 'exception_kpis', query(group), params, { tagsWindows: true });
 }

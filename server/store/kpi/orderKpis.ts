@@ -127,10 +127,6 @@ FROM counts
 LEFT JOIN cycles ON cycles.w = counts.w AND cycles.g = counts.g
 SETTINGS join_use_nulls = 1`;
 
-/**
- * Both windows in one statement (w = 0 and 1, as runKpiQuery tags them); without {pfrom}
- * the previous window is empty and only w = 0 rows come back.
- */
 export function orderKpis(client: ClickHouseClient, group: string, params: KpiParams): Promise<OrderKpiRow[]> {
-  return runKpiQuery<OrderKpiRow>(client, 'order_kpis', query(group), { ...params, pfrom: params.pfrom ?? params.from }, { tagsWindows: true });
+  return runKpiQuery<OrderKpiRow>(client, 'order_kpis', query(group), params, { tagsWindows: true });
 }

@@ -11,28 +11,29 @@ import { runKpiQuery, type KpiParams } from './runKpiQuery.ts';
 export type RevenueAtRiskRow = { g: string; revenue: number };
 
 // The snapshot is read twice (the open exceptions, and their orders to narrow the facts);
-// every other step works on the rows already joined.
+// every other step works on the rows already joined. Both windows at once: each step keeps
+// w (see exceptionSnapshot).
 const query = (group: string) => `
 WITH
 open AS (
-  SELECT ${group} AS g, exception_id, order_ids, revenue_at_risk, JSONExtract(details, 'lineIds', 'Array(String)') AS line_ids
+  SELECT w, ${group} AS g, exception_id, order_ids, revenue_at_risk, JSONExtract(details, 'lineIds', 'Array(String)') AS line_ids
   FROM (${exceptionSnapshot(['order_ids', 'details'])})
   WHERE status NOT IN ${FINAL} AND ${EXCEPTION_FILTER}
 )
-SELECT g, sum(value) AS revenue FROM
+SELECT w, g, sum(value) AS revenue FROM
 (
-  SELECT g, key, any(value) AS value FROM
+  SELECT w, g, key, any(value) AS value FROM
   (
-    SELECT g, exception_id,
+    SELECT w, g, exception_id,
       arrayJoin(if(countIf(matched) = 0, [tuple(concat('exception:', exception_id), any(revenue_at_risk))],
                    groupArrayIf(tuple(concat(order_id, '/', line_id), line_value), matched))) AS kv,
       kv.1 AS key, kv.2 AS value
     FROM
     (
-      SELECT o.g AS g, o.exception_id AS exception_id, o.revenue_at_risk AS revenue_at_risk, o.order_id AS order_id,
+      SELECT o.w AS w, o.g AS g, o.exception_id AS exception_id, o.revenue_at_risk AS revenue_at_risk, o.order_id AS order_id,
              v.line_id AS line_id, v.value AS line_value,
              v.line_id != '' AND (empty(o.line_ids) OR has(o.line_ids, v.line_id)) AS matched
-      FROM (SELECT g, exception_id, revenue_at_risk, line_ids, order_id FROM open ARRAY JOIN if(empty(order_ids), [''], order_ids) AS order_id) AS o
+      FROM (SELECT w, g, exception_id, revenue_at_risk, line_ids, order_id FROM open ARRAY JOIN if(empty(order_ids), [''], order_ids) AS order_id) AS o
       LEFT JOIN
       (
         SELECT order_id, line_id, max(ordered_qty) * max(unit_price) AS value
@@ -41,12 +42,12 @@ SELECT g, sum(value) AS revenue FROM
         GROUP BY order_id, line_id
       ) AS v ON v.order_id = o.order_id
     )
-    GROUP BY g, exception_id
+    GROUP BY w, g, exception_id
   )
-  GROUP BY g, key
+  GROUP BY w, g, key
 )
-GROUP BY g`;
+GROUP BY w, g`;
 
 export function revenueAtRisk(client: ClickHouseClient, group: string, params: KpiParams): Promise<RevenueAtRiskRow[]> {
-  return runKpiQuery<RevenueAtRiskRow>(client, 'revenue_at_risk', query(group), params);
+  return runKpiQuery<RevenueAtRiskRow>(client, 'revenue_at_risk', query(group), params, { tagsWindows: true });
 }
