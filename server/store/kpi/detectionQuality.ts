@@ -5,7 +5,7 @@
 // one of its events.
 import type { ClickHouseClient } from '@clickhouse/client';
 import { EXCEPTION_FILTER } from '../../kpi/dimensions.ts';
-import { exceptionSnapshot, FINAL } from './exceptionSnapshot.ts';
+import { exceptionSnapshot, FINAL, SEEN_BY_WINDOW } from './exceptionSnapshot.ts';
 import { runKpiQuery, type KpiParams } from './runKpiQuery.ts';
 
 export type DetectionRow = { type: string; detected: number; true_positives: number; closed: number; false_positives: number; faults: number; faults_detected: number };
@@ -36,7 +36,7 @@ judged AS (
   FROM
   (
     SELECT w, w_from, w_to, exception_id, type, status, resolution_reason, detected_at, closed_at, e
-    FROM (${exceptionSnapshot(['evidence'], CITING_WINDOW_FAULTS)})
+    FROM (${exceptionSnapshot(['evidence'], `${SEEN_BY_WINDOW} UNION ALL ${CITING_WINDOW_FAULTS}`)})
     ARRAY JOIN if(empty(evidence), [''], evidence) AS e
     WHERE ${EXCEPTION_FILTER}
   ) AS d

@@ -1,4 +1,5 @@
-// Every exception a window can see (SEEN_BY_WINDOW) as it stood at the window's end: its highest version written before {to}, the first
+// Every exception a window can see (SEEN_BY_WINDOW, or the narrower set a query names) as it
+// stood at the window's end: its highest version written before {to}, the first
 // acknowledgement, and how many versions were manual actions. Windows in the past are thus
 // computed from the state they had then (a reopened exception is open again, a resolution
 // after {to} has not happened yet).
@@ -22,12 +23,19 @@ export const FINAL = `('resolved', 'dismissed')`;
 // open at {to} with no version in the window either has a version after {to} (then one at or
 // after {from}) or none (then it is open now). So: versions since {from}, or open now.
 // (At 100M events: 160k exceptions, 5k of them seen by a 24-hour window; the snapshot
-// 146 → 35 ms.)
-// For both windows, the previous window's set (since {pfrom}), which holds the current one's.
-const SEEN_BY_WINDOW = `
+// 146 → 35 ms.) For both windows, the previous window's set (since {pfrom}), which holds the
+// current one's.
+const OPEN_NOW = `SELECT exception_id FROM exceptions_current FINAL WHERE status NOT IN ${FINAL}`;
+export const SEEN_BY_WINDOW = `
     SELECT exception_id FROM exception_log WHERE updated_at >= {pfrom:DateTime64(3, 'UTC')}
-    UNION ALL
-    SELECT exception_id FROM exceptions_current FINAL WHERE status NOT IN ${FINAL}`;
+    UNION ALL ${OPEN_NOW}`;
+
+// For what is open at a window's end alone (revenue at risk): open at T with no version after
+// T means open now, so versions at or after T, or open now; for both windows T = {from} holds
+// the current window's T = {to}. A 30-day window needs the versions of 30 days, not 60.
+export const OPEN_AT_END = `
+    SELECT exception_id FROM exception_log WHERE updated_at >= {from:DateTime64(3, 'UTC')}
+    UNION ALL ${OPEN_NOW}`;
 
 // One GROUP BY over the light columns of the log, each taken from the highest version with a
 // scalar argMax — no sort of whole rows, no join of two passes, and none of the wide columns
@@ -35,7 +43,7 @@ const SEEN_BY_WINDOW = `
 // At 10M events this is 15–25% faster than the row-wise LIMIT 1 BY it replaced, with equal
 // results (bench/kpi). argMax skips NULLs, which would bring back the resolution of a
 // reopened exception: resolved_at travels as epoch ms, -1 for NULL.
-export const exceptionSnapshot = (wide: ('order_ids' | 'details' | 'evidence')[] = [], alsoSeen?: string) => `
+export const exceptionSnapshot = (wide: ('order_ids' | 'details' | 'evidence')[] = [], seen = SEEN_BY_WINDOW) => `
 SELECT
   w, exception_id,
   if(w = 0, {from:DateTime64(3, 'UTC')}, {pfrom:DateTime64(3, 'UTC')}) AS w_from,
@@ -55,7 +63,7 @@ SELECT
 FROM exception_log AS x
 ARRAY JOIN if(x.updated_at < {from:DateTime64(3, 'UTC')} AND {pfrom:DateTime64(3, 'UTC')} < {from:DateTime64(3, 'UTC')}, [0, 1], [0]) AS w
 WHERE x.updated_at < {to:DateTime64(3, 'UTC')}
-  AND x.exception_id IN (${SEEN_BY_WINDOW}${alsoSeen ? ` UNION ALL ${alsoSeen}` : ''})
+  AND x.exception_id IN (${seen})
 GROUP BY w, exception_id`;
 
 export const EXCEPTION_SNAPSHOT = exceptionSnapshot();

@@ -5,19 +5,20 @@
 // orders, or orders not seen yet) counts its own revenueAtRisk.
 import type { ClickHouseClient } from '@clickhouse/client';
 import { EXCEPTION_FILTER } from '../../kpi/dimensions.ts';
-import { exceptionSnapshot, FINAL } from './exceptionSnapshot.ts';
+import { exceptionSnapshot, FINAL, OPEN_AT_END } from './exceptionSnapshot.ts';
 import { runKpiQuery, type KpiParams } from './runKpiQuery.ts';
 
 export type RevenueAtRiskRow = { g: string; revenue: number };
 
-// The snapshot is read twice (the open exceptions, and their orders to narrow the facts);
-// every other step works on the rows already joined. Both windows at once: each step keeps
+// The snapshot is read once, for the open exceptions; the facts are narrowed to the orders
+// any version of a candidate names (a superset of the open ones' orders, without a second
+// snapshot); every other step works on the rows already joined. Both windows at once: each step keeps
 // w (see exceptionSnapshot).
 const query = (group: string) => `
 WITH
 open AS (
   SELECT w, ${group} AS g, exception_id, order_ids, revenue_at_risk, JSONExtract(details, 'lineIds', 'Array(String)') AS line_ids
-  FROM (${exceptionSnapshot(['order_ids', 'details'])})
+  FROM (${exceptionSnapshot(['order_ids', 'details'], OPEN_AT_END)})
   WHERE status NOT IN ${FINAL} AND ${EXCEPTION_FILTER}
 )
 SELECT w, g, sum(value) AS revenue FROM
@@ -38,7 +39,7 @@ SELECT w, g, sum(value) AS revenue FROM
       (
         SELECT order_id, line_id, max(ordered_qty) * max(unit_price) AS value
         FROM order_line_facts
-        WHERE order_id IN (SELECT arrayJoin(order_ids) FROM open)
+        WHERE order_id IN (SELECT arrayJoin(order_ids) FROM exception_log WHERE exception_id IN (${OPEN_AT_END}))
         GROUP BY order_id, line_id
       ) AS v ON v.order_id = o.order_id
     )
