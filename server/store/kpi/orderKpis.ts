@@ -101,7 +101,8 @@ counts AS (
 -- taken back (sign −1) is a copy of the row it cancels: rows of order, moment and value never
 -- taken back count once each; the few that were (the orders refreshed since the engine last
 -- merged them away) as often as their net count. The taken-back rows are found through the
--- sign index (sql/047), not by reading every sign of the windows.
+-- sign index (sql/047), not by reading every sign of the windows; when there are none (their
+-- count is known while planning) neither branch tests rows against them.
 shipped AS (
   SELECT ${WINDOW_OF('at')} AS w, ${group} AS g, order_id, at, cycle_s, sign FROM order_outcome_rows
   WHERE kind = 'shipped' AND ${IN_BOTH('at')} AND ${ORDER_FILTER}
@@ -112,10 +113,10 @@ taken_back AS (
 cycles AS (
   SELECT w, g, quantileExactInclusive(0.5)(c) AS cycle_p50, quantileExactInclusive(0.9)(c) AS cycle_p90
   FROM (
-    SELECT w, g, cycle_s AS c FROM shipped WHERE (order_id, at, cycle_s) NOT IN (SELECT * FROM taken_back)
+    SELECT w, g, cycle_s AS c FROM shipped WHERE (SELECT count() FROM taken_back) = 0 OR (order_id, at, cycle_s) NOT IN (SELECT * FROM taken_back)
     UNION ALL
     SELECT w, g, c FROM (
-      SELECT w, g, cycle_s AS c, sum(sign) AS n FROM shipped WHERE (order_id, at, cycle_s) IN (SELECT * FROM taken_back)
+      SELECT w, g, cycle_s AS c, sum(sign) AS n FROM shipped WHERE (SELECT count() FROM taken_back) > 0 AND (order_id, at, cycle_s) IN (SELECT * FROM taken_back)
       GROUP BY w, g, order_id, at, c HAVING n > 0
     )
     ARRAY JOIN range(toUInt64(n)) AS copy
