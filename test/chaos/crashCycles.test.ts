@@ -74,11 +74,27 @@ describe('crash: kill -9 while producers stream', () => {
     for (const a of asks) answers[`${a.second ? 'second:' : ''}${a.status}:${a.outcome ?? a.code}`] = (answers[`${a.second ? 'second:' : ''}${a.status}:${a.outcome ?? a.code}`] ?? 0) + 1;
     const resent = [...target.applied.values()].filter((a) => a.calls > 1).length;
     const startedTwice = [...actions.deliveriesPerKey.values()].filter((n) => n > 1).length;
-    // "Act on no order twice": an action that resolves its exception is applied once per
-    // exception (once more each time the exception was reopened).
-    const resolvingApplied = new Map<string, number>();
-    for (const a of asks) if (a.resolves && target.applied.has(towerKey(a))) resolvingApplied.set(a.exceptionId, (resolvingApplied.get(a.exceptionId) ?? 0) + 1);
-    const actedTwice = [...resolvingApplied].filter(([id, n]) => n > 1 + (actions.reopened.get(id) ?? 0));
+    // "Act on no order twice", read from the tower's own log against what the target applied:
+    // no request may start while another action on the exception is still in flight, nor after
+    // an action's success resolved it (until it is reopened). Whether an action resolves is the
+    // tower's decision at its success — an order-level command on an exception that has grown a
+    // second order meanwhile does not — so it is read from the log (resolved_by_action), not
+    // guessed from the exception as the operator listed it.
+    const actedTwice = [...actions.actionHistory].filter(([, steps]) => {
+      let inFlight = false;
+      let resolved = false;
+      for (const s of steps) {
+        if (s.kind === 'started') {
+          if ((inFlight || resolved) && target.applied.has(s.key)) return true;
+          inFlight = true;
+        } else if (s.kind === 'finished') {
+          inFlight = false;
+          resolved ||= s.resolved;
+        } else resolved = false;
+      }
+      return false;
+    });
+    const startedKeys = new Set([...actions.actionHistory.values()].flatMap((steps) => steps.flatMap((s) => (s.kind === 'started' ? [s.key] : []))));
     console.log(
       JSON.stringify({ actions: { asks: asks.length, accepted: accepted.length, answers, retriedAsks: asks.filter((a) => a.tries > 1).length, callsAtTarget: target.calls.length, applied: target.applied.size, keysSentMoreThanOnce: resent, requestsStartedTwice: startedTwice, actedTwice: actedTwice.length, stuckSending: actions.stuckSending.length, unfinishedDeliveries: actions.unfinishedDeliveries, operator: operator.stats } }),
     );

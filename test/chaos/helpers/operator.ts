@@ -12,8 +12,6 @@ export type ActionAsk = {
   key: string;
   exceptionId: string;
   action: string;
-  /** The action resolves the exception (an order-level command on a one-order exception). */
-  resolves: boolean;
   /** Asked by the "second operator" right after the first one's answer. */
   second: boolean;
   status?: number;
@@ -81,7 +79,7 @@ export class Operator {
 
   /** One ask under one key, retried with that key until answered. */
   private async ask(x: ExceptionRecord, def: ActionDef, second: boolean): Promise<ActionAsk> {
-    const ask: ActionAsk = { key: `${this.opts.runId}-${this.n++}`, exceptionId: x.id, action: def.action, resolves: !!def.resolves && !(def.orderLevel && x.orderIds.length > 1), second, tries: 0 };
+    const ask: ActionAsk = { key: `${this.opts.runId}-${this.n++}`, exceptionId: x.id, action: def.action, second, tries: 0 };
     this.asks.push(ask);
     for (;;) {
       ask.tries++;

@@ -76,8 +76,11 @@ export type ActionAudit = {
   unfinishedDeliveries: { id: string; exceptionId: string; status: string }[];
   /** Deliveries per tower idempotency key: more than one means the same request was started twice. */
   deliveriesPerKey: Map<string, number>;
-  /** How often each exception was reopened (a reopened exception may be acted on again). */
-  reopened: Map<string, number>;
+  /**
+   * Each exception's action history as logged, in version order: an action started under a
+   * delivery key, an action's outcome recorded (resolving the exception or not), reopened.
+   */
+  actionHistory: Map<string, ({ kind: 'started'; key: string } | { kind: 'finished'; resolved: boolean } | { kind: 'reopened' })[]>;
 };
 
 /** What the tower itself recorded about actions and connector deliveries. */
@@ -88,12 +91,21 @@ export async function auditActions(dataDir: string): Promise<ActionAudit> {
     const stuck = await rows<{ id: string }>(`SELECT exception_id AS id FROM exceptions_current FINAL WHERE JSONExtractString(details, 'execution', 'status') = 'sending'`);
     const unfinished = await rows<{ id: string; exceptionId: string; status: string }>(`SELECT id, exception_id AS exceptionId, status FROM connector_deliveries FINAL WHERE status NOT IN ('succeeded', 'cancelled')`);
     const perKey = await rows<{ key: string; n: string }>('SELECT idempotency_key AS key, uniqExact(id) AS n FROM connector_deliveries GROUP BY key');
-    const reopened = await rows<{ id: string; n: string }>(`SELECT exception_id AS id, countIf(status = 'open' AND version > 1) AS n FROM exception_log GROUP BY id HAVING n > 0`);
+    const steps = await rows<{ id: string; change: string; status: string; version: number; key: string }>(
+      `SELECT exception_id AS id, change, status, version, JSONExtractString(details, 'execution', 'idempotencyKey') AS key FROM exception_log
+       WHERE change IN ('action_started', 'resolved_by_action', 'action_executed', 'execution_failed', 'reopened') ORDER BY id, version`,
+    );
+    const actionHistory: ActionAudit['actionHistory'] = new Map();
+    for (const r of steps) {
+      const list = actionHistory.get(r.id) ?? [];
+      list.push(r.change === 'action_started' ? { kind: 'started', key: r.key } : r.change === 'reopened' ? { kind: 'reopened' } : { kind: 'finished', resolved: r.change === 'resolved_by_action' });
+      actionHistory.set(r.id, list);
+    }
     return {
+      actionHistory,
       stuckSending: stuck.map((r) => r.id),
       unfinishedDeliveries: unfinished,
       deliveriesPerKey: new Map(perKey.map((r) => [r.key, Number(r.n)])),
-      reopened: new Map(reopened.map((r) => [r.id, Number(r.n)])),
     };
   } finally {
     await store.close();
