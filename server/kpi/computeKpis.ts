@@ -33,7 +33,7 @@ async function queryRows(client: ClickHouseClient, groupBy: GroupBy | undefined,
   };
 }
 
-/** Rows of both windows (tagged w by runKpiQuery) → the rows of one of them. */
+/** Rows of both windows (each tagged w by its query, see store/kpi/windows.ts) → the rows of one of them. */
 function windowRows(rows: KpiRows, w: 0 | 1): KpiRows {
   const pick = <T>(list: T[]): T[] => list.filter((r) => (r as { w?: number }).w === w);
   return {
@@ -42,9 +42,9 @@ function windowRows(rows: KpiRows, w: 0 | 1): KpiRows {
     revenue: pick(rows.revenue),
     manual: pick(rows.manual),
     orders: pick(rows.orders),
-    // The two branches of a UNION ALL may interleave: restore each list's own order.
-    integrations: pick(rows.integrations).sort((a, b) => a.interface.localeCompare(b.interface)),
-    detection: pick(rows.detection).sort((a, b) => a.type.localeCompare(b.type)),
+    // in the queries' own order (by window, then interface or type)
+    integrations: pick(rows.integrations),
+    detection: pick(rows.detection),
   };
 }
 
@@ -80,8 +80,8 @@ export async function computeWindow(client: ClickHouseClient, req: KpiRequest): 
 
 /**
  * The report of the API: current window, previous window of equal length, groups. Both
- * windows come from the same statements (runKpiQuery with {pfrom}), after one refresh of
- * the order outcomes, so the two are computed from the same state.
+ * windows come from the same statements ({pfrom}, see store/kpi/windows.ts), after one
+ * refresh of the order outcomes, so the two are computed from the same state.
  */
 export async function computeKpis(client: ClickHouseClient, req: KpiRequest): Promise<KpiReport> {
   const length = req.toMs - req.fromMs;

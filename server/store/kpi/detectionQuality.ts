@@ -7,19 +7,17 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { EXCEPTION_FILTER } from '../../kpi/dimensions.ts';
 import { exceptionSnapshot, FINAL, SEEN_BY_WINDOW } from './exceptionSnapshot.ts';
 import { runKpiQuery, type KpiParams } from './runKpiQuery.ts';
+import { inBothWindows, TO, windowOf } from './windows.ts';
 
 export type DetectionRow = { type: string; detected: number; true_positives: number; closed: number; false_positives: number; faults: number; faults_detected: number };
 
-const PFROM = `{pfrom:DateTime64(3, 'UTC')}`;
-const FROM = `{from:DateTime64(3, 'UTC')}`;
-const TO = `{to:DateTime64(3, 'UTC')}`;
 
 // A fault of the window may be proven by an exception the window does not otherwise see (one
 // detected and closed before {from}, from an earlier event of the same fault), so the
 // snapshot also takes in every exception citing an event of a fault labelled in either window.
 const CITING_WINDOW_FAULTS = `
     SELECT exception_id FROM exception_log ARRAY JOIN evidence AS e
-    WHERE e IN (SELECT event_id FROM injected_labels WHERE fault_id IN (SELECT fault_id FROM injected_labels WHERE ts >= ${PFROM} AND ts < ${TO}))`;
+    WHERE e IN (SELECT event_id FROM injected_labels WHERE fault_id IN (SELECT fault_id FROM injected_labels WHERE ${inBothWindows('ts')}))`;
 
 // One pass over the snapshot and one over the labels: each exception is judged once (the
 // faults its evidence proves), and the faults detected per type are collected from those
@@ -54,9 +52,9 @@ by_exception AS (
   FROM judged GROUP BY w, type
 ),
 by_fault AS (
-  SELECT if(ts >= ${FROM}, 0, 1) AS w, label_type AS type, groupUniqArray(fault_id) AS faults_in_window
+  SELECT ${windowOf('ts')} AS w, label_type AS type, groupUniqArray(fault_id) AS faults_in_window
   FROM injected_labels
-  WHERE ts >= ${PFROM} AND ts < ${TO} AND ({f_type:String} = '' OR label_type = {f_type:String})
+  WHERE ${inBothWindows('ts')} AND ({f_type:String} = '' OR label_type = {f_type:String})
   GROUP BY w, label_type
 )
 SELECT
@@ -69,5 +67,5 @@ FULL OUTER JOIN by_fault AS f ON f.w = e.w AND f.type = e.type
 ORDER BY w, type`;
 
 export function detectionQuality(client: ClickHouseClient, params: KpiParams): Promise<DetectionRow[]> {
-  return runKpiQuery<DetectionRow>(client, 'detection_quality', QUERY, params, { tagsWindows: true });
+  return runKpiQuery<DetectionRow>(client, 'detection_quality', QUERY, params);
 }

@@ -45,5 +45,5 @@ WHERE ${EXCEPTION_FILTER}
 GROUP BY w, g`;
 
 export function exceptionKpis(client: ClickHouseClient, group: string, params: KpiParams): Promise<ExceptionKpiRow[]> {
-  return runKpiQuery<ExceptionKpiRow>(client, 'exception_kpis', query(group), params, { tagsWindows: true });
+  return runKpiQuery<ExceptionKpiRow>(client, 'exception_kpis', query(group), params);
 }

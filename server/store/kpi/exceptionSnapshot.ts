@@ -4,13 +4,13 @@
 // computed from the state they had then (a reopened exception is open again, a resolution
 // after {to} has not happened yet).
 //
-// Both windows at once: a version written before {from} belongs to the state of both the
-// current window (at {to}) and the previous one (at {from}), so each is counted under w = 0
-// and, when there is a previous window ({pfrom} < {from}), under w = 1; one GROUP BY by
+// Both windows at once (windows.ts): a version written before {from} belongs to the state of
+// both the current window (at {to}) and the previous one (at {from}), so it is counted under
+// w = 0 and, when there is a previous window ({pfrom} < {from}), under w = 1; one GROUP BY by
 // (w, exception) then gives both snapshots. Each row carries its window's bounds, w_from and
-// w_to, which the KPI queries test against instead of {from} and {to}. One statement for
-// both windows is planned once (planning is most of a KPI query's time at 10M events).
-//
+// w_to, which the KPI queries test against instead of {from} and {to}.
+import { FROM, PFROM, TO } from './windows.ts';
+
 // Manual action: a version whose actor is a person — not 'system', not empty and not the
 // detector that wrote the row (detectors sign their versions with their own name).
 export const MANUAL_ACTOR = `(actor NOT IN ('', 'system') AND actor != detector)`;
@@ -23,18 +23,17 @@ export const FINAL = `('resolved', 'dismissed')`;
 // open at {to} with no version in the window either has a version after {to} (then one at or
 // after {from}) or none (then it is open now). So: versions since {from}, or open now.
 // (At 100M events: 160k exceptions, 5k of them seen by a 24-hour window; the snapshot
-// 146 → 35 ms.) For both windows, the previous window's set (since {pfrom}), which holds the
-// current one's.
+// 146 → 35 ms.) For both windows the previous one's set is taken: it holds the current one's.
 const OPEN_NOW = `SELECT exception_id FROM exceptions_current FINAL WHERE status NOT IN ${FINAL}`;
 export const SEEN_BY_WINDOW = `
-    SELECT exception_id FROM exception_log WHERE updated_at >= {pfrom:DateTime64(3, 'UTC')}
+    SELECT exception_id FROM exception_log WHERE updated_at >= ${PFROM}
     UNION ALL ${OPEN_NOW}`;
 
 // For what is open at a window's end alone (revenue at risk): open at T with no version after
 // T means open now, so versions at or after T, or open now; for both windows T = {from} holds
 // the current window's T = {to}. A 30-day window needs the versions of 30 days, not 60.
 export const OPEN_AT_END = `
-    SELECT exception_id FROM exception_log WHERE updated_at >= {from:DateTime64(3, 'UTC')}
+    SELECT exception_id FROM exception_log WHERE updated_at >= ${FROM}
     UNION ALL ${OPEN_NOW}`;
 
 // One GROUP BY over the light columns of the log, each taken from the highest version with a
@@ -46,8 +45,8 @@ export const OPEN_AT_END = `
 export const exceptionSnapshot = (wide: ('order_ids' | 'details' | 'evidence')[] = [], seen = SEEN_BY_WINDOW) => `
 SELECT
   w, exception_id,
-  if(w = 0, {from:DateTime64(3, 'UTC')}, {pfrom:DateTime64(3, 'UTC')}) AS w_from,
-  if(w = 0, {to:DateTime64(3, 'UTC')}, {from:DateTime64(3, 'UTC')}) AS w_to,${wide.map((c) => ` argMax(x.${c}, x.version) AS ${c},`).join('')}
+  if(w = 0, ${FROM}, ${PFROM}) AS w_from,
+  if(w = 0, ${TO}, ${FROM}) AS w_to,${wide.map((c) => ` argMax(x.${c}, x.version) AS ${c},`).join('')}
   max(x.version) AS version,
   argMax(x.type, x.version) AS type, argMax(x.status, x.version) AS status, argMax(x.severity, x.version) AS severity,
   argMax(x.team, x.version) AS team, argMax(x.customer_tier, x.version) AS customer_tier, argMax(x.warehouse, x.version) AS warehouse,
@@ -61,8 +60,8 @@ SELECT
   countIf(${MANUAL_ACTOR}) AS manual_actions,
   coalesce(resolved_at, updated_at) AS closed_at
 FROM exception_log AS x
-ARRAY JOIN if(x.updated_at < {from:DateTime64(3, 'UTC')} AND {pfrom:DateTime64(3, 'UTC')} < {from:DateTime64(3, 'UTC')}, [0, 1], [0]) AS w
-WHERE x.updated_at < {to:DateTime64(3, 'UTC')}
+ARRAY JOIN if(x.updated_at < ${FROM} AND ${PFROM} < ${FROM}, [0, 1], [0]) AS w
+WHERE x.updated_at < ${TO}
   AND x.exception_id IN (${seen})
 GROUP BY w, exception_id`;
 

@@ -18,6 +18,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ORDER_FILTER } from '../../kpi/dimensions.ts';
 import { runKpiQuery, type KpiParams } from './runKpiQuery.ts';
+import { bucketsAtTheEnds, inBothWindows, wholeBuckets, windowOf } from './windows.ts';
 
 export type OrderKpiRow = {
   g: string;
@@ -36,46 +37,31 @@ export type OrderKpiRow = {
   perfect: number;
 };
 
-const PFROM = `{pfrom:DateTime64(3, 'UTC')}`;
-const FROM = `{from:DateTime64(3, 'UTC')}`;
-const TO = `{to:DateTime64(3, 'UTC')}`;
-
 // Reads the order outcomes (sql/033, kept current by refreshOrderOutcomes): each order's
 // contribution is decided per order there; here only "is its moment in the window?" is
 // asked, and rows count with their sign (a taken-back outcome cancels itself).
 // A line first shipped in the window counts unless its order is due (and active) in it.
 //
-// Both windows in one pass over [pfrom, to): each row or bucket is tagged w = 0 (current,
-// [from, to)) or 1 (previous, [pfrom, from)). Planning is most of this query's cost at 10M
-// events (33 of 38 ms for one window), and the two branches of a UNION ALL are planned
-// one after the other; one statement over both windows is planned once.
-//
-// The whole hours inside each window come from the hour rollup (sql/046). From
-// order_outcome_rows: the partial hours at the ends (before pfrom's first whole hour, the
-// hour around from, after to's last), and every line_shipped row (its test of due_at
-// against its window no bucket can answer). A window under two hours may have no whole hour
-// and is read from rows only.
-const hourAfter = (t: string) => `if(toStartOfHour(${t}) = ${t}, toStartOfHour(${t}), toStartOfHour(${t}) + INTERVAL 1 HOUR)`;
-const WINDOW_OF = (column: string) => `if(${column} >= ${FROM}, 0, 1)`;
-const IN_ITS_WINDOW = (column: string, w: string) => `if(${w} = 0, ${column} >= ${FROM} AND ${column} < ${TO}, ${column} >= ${PFROM} AND ${column} < ${FROM})`;
-const IN_BOTH = (column: string) => `${column} >= ${PFROM} AND ${column} < ${TO}`;
+// Both windows in one pass (windows.ts; at 10M events planning was 33 of this query's 38 ms
+// per window). The whole hours inside each window come from the hour rollup (sql/046). From
+// order_outcome_rows: the partial hours at the ends, and every line_shipped row (its test of
+// due_at against its window no bucket can answer). A window under two hours may have no
+// whole hour and is read from rows only.
 
 /** Every contribution of the two windows, as sums per bucket (rollup) or per row (rows). */
 const contributions = (group: string) => `
-  SELECT ${WINDOW_OF('hour')} AS w, ${group} AS g, kind, active, has_ex, toUInt8(0) AS due_in,
+  SELECT ${windowOf('hour')} AS w, ${group} AS g, kind, active, has_ex, toUInt8(0) AS due_in,
          n, filled, lines, lines_ok, units_ordered, units_shipped, cycle_ms, perfect
   FROM order_outcome_hour
-  WHERE hour >= ${hourAfter(PFROM)} AND hour < toStartOfHour(${TO})
-    AND NOT (hour >= toStartOfHour(${FROM}) AND hour < ${hourAfter(FROM)}) AND ${ORDER_FILTER}
+  WHERE ${wholeBuckets('Hour', 'hour')} AND ${ORDER_FILTER}
   UNION ALL
-  SELECT ${WINDOW_OF('at')} AS w, ${group} AS g, kind, active, has_ex,
-         kind = 'line_shipped' AND active AND ${IN_ITS_WINDOW('due_at', 'w')} AS due_in,
+  SELECT ${windowOf('at')} AS w, ${group} AS g, kind, active, has_ex,
+         kind = 'line_shipped' AND active AND ${inBothWindows('due_at')} AND ${windowOf('due_at')} = w AS due_in,
          toInt64(sign) AS n, sign * filled AS filled, sign * lines AS lines, sign * lines_ok AS lines_ok,
          sign * units_ordered AS units_ordered, sign * units_shipped AS units_shipped,
          sign * toInt64(round(cycle_s * 1000)) AS cycle_ms, sign * perfect AS perfect
   FROM order_outcome_rows
-  WHERE ${IN_BOTH('at')} AND ${ORDER_FILTER}
-    AND (kind = 'line_shipped' OR at < ${hourAfter(PFROM)} OR (at >= toStartOfHour(${FROM}) AND at < ${hourAfter(FROM)}) OR at >= toStartOfHour(${TO}))`;
+  WHERE ${inBothWindows('at')} AND ${ORDER_FILTER} AND (kind = 'line_shipped' OR ${bucketsAtTheEnds('Hour', 'at')})`;
 
 const query = (group: string) => `
 WITH
@@ -104,11 +90,11 @@ counts AS (
 -- sign index (sql/047), not by reading every sign of the windows; when there are none (their
 -- count is known while planning) neither branch tests rows against them.
 shipped AS (
-  SELECT ${WINDOW_OF('at')} AS w, ${group} AS g, order_id, at, cycle_s, sign FROM order_outcome_rows
-  WHERE kind = 'shipped' AND ${IN_BOTH('at')} AND ${ORDER_FILTER}
+  SELECT ${windowOf('at')} AS w, ${group} AS g, order_id, at, cycle_s, sign FROM order_outcome_rows
+  WHERE kind = 'shipped' AND ${inBothWindows('at')} AND ${ORDER_FILTER}
 ),
 taken_back AS (
-  SELECT order_id, at, cycle_s FROM order_outcome_rows WHERE kind = 'shipped' AND sign < 0 AND ${IN_BOTH('at')}
+  SELECT order_id, at, cycle_s FROM order_outcome_rows WHERE kind = 'shipped' AND sign < 0 AND ${inBothWindows('at')}
 ),
 cycles AS (
   SELECT w, g, quantileExactInclusive(0.5)(c) AS cycle_p50, quantileExactInclusive(0.9)(c) AS cycle_p90
@@ -129,5 +115,5 @@ LEFT JOIN cycles ON cycles.w = counts.w AND cycles.g = counts.g
 SETTINGS join_use_nulls = 1`;
 
 export function orderKpis(client: ClickHouseClient, group: string, params: KpiParams): Promise<OrderKpiRow[]> {
-  return runKpiQuery<OrderKpiRow>(client, 'order_kpis', query(group), params, { tagsWindows: true });
+  return runKpiQuery<OrderKpiRow>(client, 'order_kpis', query(group), params);
 }

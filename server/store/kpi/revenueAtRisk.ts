@@ -12,8 +12,8 @@ export type RevenueAtRiskRow = { g: string; revenue: number };
 
 // The snapshot is read once, for the open exceptions; the facts are narrowed to the orders
 // any version of a candidate names (a superset of the open ones' orders, without a second
-// snapshot); every other step works on the rows already joined. Both windows at once: each step keeps
-// w (see exceptionSnapshot).
+// snapshot); every other step works on the rows already joined. Both windows at once: each
+// step keeps w (see exceptionSnapshot).
 const query = (group: string) => `
 WITH
 open AS (
@@ -50,5 +50,5 @@ SELECT w, g, sum(value) AS revenue FROM
 GROUP BY w, g`;
 
 export function revenueAtRisk(client: ClickHouseClient, group: string, params: KpiParams): Promise<RevenueAtRiskRow[]> {
-  return runKpiQuery<RevenueAtRiskRow>(client, 'revenue_at_risk', query(group), params, { tagsWindows: true });
+  return runKpiQuery<RevenueAtRiskRow>(client, 'revenue_at_risk', query(group), params);
 }
