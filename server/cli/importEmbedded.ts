@@ -56,6 +56,8 @@ export async function openEmbeddedSink(config: Config, now: () => number = Date.
   return {
     // Every event reaching a sink already passed validateEvent, so nothing is rejected here.
     send: async (events) => ({ ...(await pipeline.submit(events)), rejected: [] }),
+    // Draining stores the partial last batch at once; close() awaits the same drain.
+    inputEnded: () => void pipeline.drain(),
     close: async () => {
       try {
         await pipeline.drain();
@@ -98,13 +100,23 @@ async function startDetection(config: Config, store: Store, pipeline: IngestPipe
     }
     if (seen.has(x.id) && x.status === 'resolved' && x.resolutionReason === 'auto') tally.autoResolved[x.type] = (tally.autoResolved[x.type] ?? 0) + 1;
   });
-  const stored = pipeline.stored$.subscribe((batch) => engine.process(batch.stored));
+  // Detection is main-thread work the engine's next look-up and insert need not wait for: a
+  // stored batch is judged on the next turn of the event loop, after the pipeline has handed
+  // the next batch to the engine (in order, one batch after the other).
+  let judged = Promise.resolve();
+  const stored = pipeline.stored$.subscribe((batch) => {
+    judged = judged
+      .then(() => new Promise((resolve) => setImmediate(resolve)))
+      .then(() => engine.process(batch.stored))
+      .catch((err: Error) => void (failed ??= err));
+  });
 
   return {
     tally: () => tally,
     /** After the last stored batch: fire what is due, commit folded updates, store every version. */
     async finish(nowMs: number) {
       stored.unsubscribe();
+      await judged;
       // Moves event time on to the clock only when the file's newest events are live (engine rule).
       engine.advanceClock(nowMs);
       engine.flushAll();

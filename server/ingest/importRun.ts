@@ -10,6 +10,11 @@ export type SinkOutcome = { accepted: number; duplicates: number; rejected: { in
 export type EventSink = {
   send: (events: CtEvent[]) => Promise<SinkOutcome>;
   close?: () => Promise<void>;
+  /**
+   * The last event has been sent: a sink that holds events back to fill a batch stores them
+   * now, instead of when its batch timer runs out (5 s of nothing at the end of every import).
+   */
+  inputEnded?: () => void;
   /** In-process sinks check event times here; a tower behind HTTP checks them itself. */
   futureGuard?: FutureTimeGuard;
 };
@@ -80,6 +85,7 @@ export async function runImport(
     if (batch.length >= batchSize) await flush();
   }
   await flush();
+  sink.inputEnded?.();
   await Promise.all(inFlight);
   await sink.close?.();
   summary.byReason.sort((a, b) => b.count - a.count);
