@@ -100,23 +100,13 @@ async function startDetection(config: Config, store: Store, pipeline: IngestPipe
     }
     if (seen.has(x.id) && x.status === 'resolved' && x.resolutionReason === 'auto') tally.autoResolved[x.type] = (tally.autoResolved[x.type] ?? 0) + 1;
   });
-  // Detection is main-thread work the engine's next look-up and insert need not wait for: a
-  // stored batch is judged on the next turn of the event loop, after the pipeline has handed
-  // the next batch to the engine (in order, one batch after the other).
-  let judged = Promise.resolve();
-  const stored = pipeline.stored$.subscribe((batch) => {
-    judged = judged
-      .then(() => new Promise((resolve) => setImmediate(resolve)))
-      .then(() => engine.process(batch.stored))
-      .catch((err: Error) => void (failed ??= err));
-  });
+  const stored = pipeline.stored$.subscribe((batch) => engine.process(batch.stored));
 
   return {
     tally: () => tally,
     /** After the last stored batch: fire what is due, commit folded updates, store every version. */
     async finish(nowMs: number) {
       stored.unsubscribe();
-      await judged;
       // Moves event time on to the clock only when the file's newest events are live (engine rule).
       engine.advanceClock(nowMs);
       engine.flushAll();
