@@ -43,6 +43,11 @@ export const configSchema = z.object({
    * (1 + this/100)); 0 leaves it to V8, which goes up to 4× under heavy allocation.
    */
   heapGrowingPercent: intFrom('heap growing percent', 0, 300).default(50),
+  /**
+   * Sessions of the embedded engine that run statements side by side (server/store/sessionPool.ts);
+   * unset: one per core, at most 4.
+   */
+  engineSessions: intFrom('engine sessions', 1, 64).optional(),
   /** Longest a dashboard/report query may run, so it never holds up ingest for long. */
   maxQuerySeconds: intFrom('max query seconds', 1, 3600).default(10),
   demo: bool.default(false),
@@ -122,6 +127,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   CONTROL_TOWER_DEDUPE_WINDOW_HOURS: 'dedupeWindowHours',
   CONTROL_TOWER_RETENTION_DAYS: 'retentionDays',
   CONTROL_TOWER_MAX_MEMORY_USAGE: 'maxMemoryUsageBytes',
+  CONTROL_TOWER_ENGINE_SESSIONS: 'engineSessions',
   CONTROL_TOWER_HEAP_GROWING_PERCENT: 'heapGrowingPercent',
   CONTROL_TOWER_DEMO: 'demo',
   CONTROL_TOWER_DETECTION: 'detection',

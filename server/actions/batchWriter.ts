@@ -2,7 +2,7 @@
 // entries becomes a few inserts. `write` resolves once its row is stored.
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 
-/** Each flush is one statement on an engine that runs one at a time: few, larger writes leave room for ingest. */
+/** Each flush is one statement on an engine with a session per core: few, larger writes leave room for ingest. */
 const WRITE_BEHIND_MS = 250;
 
 type Waiting<T> = { row: T; resolve: () => void; reject: (e: Error) => void };

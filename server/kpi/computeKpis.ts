@@ -1,6 +1,7 @@
 // Computes the KPI set of DESIGN.md §6 for a window and the previous window of equal
-// length, optionally grouped. Queries run one after another (the embedded engine runs one
-// statement at a time anyway); each answers both windows at once.
+// length, optionally grouped. The queries are sent together (the embedded engine runs them
+// side by side on its sessions, store/sessionPool.ts; a server as it schedules them); each
+// answers both windows at once.
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { GroupBy, KpiFilters, KpiReport, KpiSet } from './kpiTypes.ts';
 import { EXCEPTION_DIMENSION, ORDER_DIMENSION, filterParams, groupExpression } from './dimensions.ts';
@@ -21,16 +22,16 @@ export type KpiRequest = { fromMs: number; toMs: number; groupBy?: GroupBy; filt
 async function queryRows(client: ClickHouseClient, groupBy: GroupBy | undefined, params: KpiParams, windowMs: number, withShared: boolean): Promise<KpiRows> {
   const ex = groupExpression(EXCEPTION_DIMENSION, groupBy);
   const ord = groupExpression(ORDER_DIMENSION, groupBy);
-  const exceptions = await exceptionKpis(client, ex, params);
-  return {
-    exceptions,
-    open: openExceptionRows(exceptions),
-    revenue: await revenueAtRisk(client, ex, params),
-    manual: await manualActions(client, ex, params),
-    orders: await orderKpis(client, ord, params),
-    integrations: withShared ? await integrationHealth(client, windowMs, params) : [],
-    detection: withShared ? await detectionQuality(client, params) : [],
-  };
+  // all at once, the longest first: the engine's sessions take them as they come free
+  const [orders, revenue, detection, exceptions, integrations, manual] = await Promise.all([
+    orderKpis(client, ord, params),
+    revenueAtRisk(client, ex, params),
+    withShared ? detectionQuality(client, params) : [],
+    exceptionKpis(client, ex, params),
+    withShared ? integrationHealth(client, windowMs, params) : [],
+    manualActions(client, ex, params),
+  ]);
+  return { exceptions, open: openExceptionRows(exceptions), revenue, manual, orders, integrations, detection };
 }
 
 /** Rows of both windows (each tagged w by its query, see store/kpi/windows.ts) → the rows of one of them. */
@@ -73,8 +74,10 @@ export async function computeWindow(client: ClickHouseClient, req: KpiRequest): 
   const params = windowParams(req);
   const windowMs = req.toMs - req.fromMs;
   await refreshOrderOutcomes(client);
-  const totalRows = await queryRows(client, undefined, params, windowMs, true);
-  const groupRows = req.groupBy ? await queryRows(client, req.groupBy, params, windowMs, false) : undefined;
+  const [totalRows, groupRows] = await Promise.all([
+    queryRows(client, undefined, params, windowMs, true),
+    req.groupBy ? queryRows(client, req.groupBy, params, windowMs, false) : undefined,
+  ]);
   return assembleWindow(totalRows, groupRows, req, windowMs);
 }
 
@@ -87,8 +90,10 @@ export async function computeKpis(client: ClickHouseClient, req: KpiRequest): Pr
   const length = req.toMs - req.fromMs;
   const params: KpiParams = { ...windowParams(req), pfrom: chTime(req.fromMs - length) };
   await refreshOrderOutcomes(client);
-  const totalRows = await queryRows(client, undefined, params, length, true);
-  const groupRows = req.groupBy ? await queryRows(client, req.groupBy, params, length, false) : undefined;
+  const [totalRows, groupRows] = await Promise.all([
+    queryRows(client, undefined, params, length, true),
+    req.groupBy ? queryRows(client, req.groupBy, params, length, false) : undefined,
+  ]);
   const current = assembleWindow(windowRows(totalRows, 0), groupRows && windowRows(groupRows, 0), req, length);
   const previous = assembleWindow(windowRows(totalRows, 1), groupRows && windowRows(groupRows, 1), req, length);
   const iso = (ms: number) => new Date(ms).toISOString();

@@ -3,8 +3,9 @@
 // when something may have changed (events stored, exceptions changed, or the rolling window
 // moved on — every refreshMs), and sent only when it differs from the last one sent.
 // exhaustMap skips ticks while a computation runs, and the next one waits at least twice as
-// long as the last took (and refreshMs after a failure), so that in the embedded engine —
-// one statement at a time — KPI snapshots never take more than half of it from ingest.
+// long as the last took (and refreshMs after a failure), so that KPI snapshots never take
+// more than half of the engine's time from ingest (the embedded engine has one session per
+// core, store/sessionPool.ts, and a snapshot's statements use them all).
 import { Subscription, asyncScheduler, exhaustMap, filter, from, interval, merge, catchError, tap, EMPTY, type Observable, type SchedulerLike } from 'rxjs';
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, KpiSnapshot, ServerToClientEvents } from '../contracts/socket.ts';

@@ -1,12 +1,15 @@
 // The one place a ClickHouse client is made: embedded chDB on a data directory by
 // default, or a ClickHouse server/cluster when CLICKHOUSE_URL is set. Everything else
 // talks to the same @clickhouse/client API and never knows which one it is.
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import type { Config } from '../config.ts';
 import { ConfigError, ensureWritableDir } from '../config.ts';
 import { restartingConnection, type Conn, type RestartEvents } from './restartingConnection.ts';
+import { sessionPool } from './sessionPool.ts';
+import { inlineQueryParams } from './inlineQueryParams.ts';
 
 export type Store = {
   client: ClickHouseClient;
@@ -28,7 +31,7 @@ export type EngineRestarts = {
   repairAfterRestart(repair: (client: ClickHouseClient) => Promise<void>): void;
 };
 
-type StoreConfig = Pick<Config, 'dataDir' | 'clickhouseUrl' | 'clickhouseUser' | 'clickhousePassword' | 'clickhouseRequestTimeoutMs' | 'database' | 'maxMemoryUsageBytes' | 'maxQuerySeconds'>;
+type StoreConfig = Pick<Config, 'dataDir' | 'clickhouseUrl' | 'clickhouseUser' | 'clickhousePassword' | 'clickhouseRequestTimeoutMs' | 'database' | 'maxMemoryUsageBytes' | 'maxQuerySeconds'> & Partial<Pick<Config, 'engineSessions'>>;
 
 const settingsOf = (config: StoreConfig) => ({
   max_memory_usage: String(config.maxMemoryUsageBytes),
@@ -70,7 +73,11 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   const dir = ensureWritableDir(config.dataDir);
   // chdb/connection's declared type comes from a second copy of the client's common
   // types; it is the same Connection at run time, so it is cast once, here.
-  const openEngine = () => createChdbConnection({ path: join(dir, 'clickhouse') }) as unknown as Conn;
+  // Sessions side by side on the one engine (sessionPool.ts), one per core by default; the
+  // statements' parameters are inlined, or chdb-node would run them one at a time anyway.
+  const sessions = config.engineSessions ?? defaultEngineSessions();
+  const openSession = () => inlineQueryParams(createChdbConnection({ path: join(dir, 'clickhouse') }) as unknown as Conn);
+  const openEngine = () => sessionPool(Array.from({ length: sessions }, openSession));
   // The embedded engine ignores the client's `database` option: select it for the session
   // (again after every restart). The name was validated as a plain identifier by the config schema.
   const clientOf = (conn: Conn) => createClient({ connection: conn, clickhouse_settings });
@@ -90,6 +97,9 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   const engine: EngineRestarts = { count: connection.restarts, on: connection.on, repairAfterRestart: (repair) => void repairs.push(repair) };
   return { client, mode: 'embedded', database: config.database, engine, close: () => client.close() };
 }
+
+/** One engine session per core, at most 4 (the KPI set has six statements; more sessions than cores only share them). */
+export const defaultEngineSessions = () => Math.max(1, Math.min(4, availableParallelism()));
 
 function redactUrl(url: string): string {
   const u = new URL(url);

@@ -12,6 +12,17 @@ import type { createClient } from '@clickhouse/client';
 /** The client's backend connection interface (query, insert, command, exec, ping, close). */
 export type Conn = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
 
+export type ConnCall = 'query' | 'insert' | 'command' | 'exec' | 'ping';
+
+/** Every call of a connection made by one wrapper (`call` gives the method of that name). */
+export const everyCall = (call: <K extends ConnCall>(name: K) => Conn[K]): Pick<Conn, ConnCall> => ({
+  query: call('query'),
+  insert: call('insert'),
+  command: call('command'),
+  exec: call('exec'),
+  ping: call('ping'),
+});
+
 /** Engine messages of a part whose files are damaged, not of a query that merely failed on one. */
 const DAMAGED = /Empty marks file|Cannot read all (data|marks)|[Cc]hecksum doesn't match|Unexpected end of file|Bad size of marks file|No such file or directory/;
 const PART = /while reading from part \S+\/([^/\s]+)\/ in table (\w+)\.(\w+)/;
@@ -112,7 +123,7 @@ export function restartingConnection(opts: Options): RestartingConnection {
   };
 
   const call =
-    <K extends 'query' | 'insert' | 'command' | 'exec' | 'ping'>(name: K) =>
+    <K extends ConnCall>(name: K) =>
     async (params: Parameters<Conn[K]>[0]): Promise<Awaited<ReturnType<Conn[K]>>> => {
       // after a restart whose engine did not open, each call tries to open it (and fails with why)
       while (gate || closed) await (gate ?? exclusively(openAgain));
@@ -129,11 +140,7 @@ export function restartingConnection(opts: Options): RestartingConnection {
     };
 
   return {
-    query: call('query'),
-    insert: call('insert'),
-    command: call('command'),
-    exec: call('exec'),
-    ping: call('ping'),
+    ...everyCall(call as <K extends ConnCall>(name: K) => Conn[K]),
     close: async () => {
       while (gate) await gate;
       if (!closed) await current.close();

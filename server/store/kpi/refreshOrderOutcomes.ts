@@ -149,8 +149,8 @@ async function refresh(client: ClickHouseClient, ordersPerSlice: number): Promis
   return { version, orders: upTo.orders, slices };
 }
 
-// One refresh at a time per client: chDB runs one statement at a time, and two refreshes
-// interleaved could take back the same outcome twice.
+// One refresh at a time per client: two refreshes interleaved (the engine runs statements
+// side by side) could take back the same outcome twice.
 const running = new WeakMap<ClickHouseClient, Promise<RefreshReport | null>>();
 
 export function refreshOrderOutcomes(client: ClickHouseClient, opts: { ordersPerSlice?: number } = {}): Promise<RefreshReport | null> {

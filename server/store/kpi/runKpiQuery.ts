@@ -1,5 +1,5 @@
 // Runs one named KPI query with typed parameters. Each query is bounded in time so that,
-// in the embedded engine (one statement at a time), no report holds up ingest for long.
+// in the embedded engine (a few sessions shared with ingest), no report holds up ingest for long.
 import type { ClickHouseClient } from '@clickhouse/client';
 
 export type KpiParams = Record<string, string | number | string[]>;
@@ -9,6 +9,11 @@ export const KPI_QUERY_SECONDS = 10;
 /**
  * Queries answer the current and the previous window together (see windows.ts); a request
  * for one window alone leaves the previous one empty ({pfrom} = {from}).
+ *
+ * One thread each: a KPI set is six statements sent together, which the engine runs side by
+ * side on its sessions (store/sessionPool.ts), one per core; a statement's own threads would
+ * only take turns with the other statements' (at 10M events, 30 days: 370 → 290 ms, CPU
+ * 665 → 530 ms for the set).
  */
 export async function runKpiQuery<T>(client: ClickHouseClient, name: string, query: string, params: KpiParams): Promise<T[]> {
   const result = await client.query({
@@ -16,7 +21,7 @@ export async function runKpiQuery<T>(client: ClickHouseClient, name: string, que
     query_params: { pfrom: params.from, ...params },
     format: 'JSONEachRow',
     query_id: undefined,
-    clickhouse_settings: { max_execution_time: KPI_QUERY_SECONDS, log_comment: `kpi:${name}`, output_format_json_quote_64bit_integers: 0 },
+    clickhouse_settings: { max_threads: 1, max_execution_time: KPI_QUERY_SECONDS, log_comment: `kpi:${name}`, output_format_json_quote_64bit_integers: 0 },
   });
   return result.json<T>();
 }
