@@ -10,6 +10,7 @@ import { ConfigError, ensureWritableDir } from '../config.ts';
 import { restartingConnection, type Conn, type RestartEvents } from './restartingConnection.ts';
 import { sessionPool } from './sessionPool.ts';
 import { inlineQueryParams } from './inlineQueryParams.ts';
+import { callScopedSettings } from './callScopedSettings.ts';
 
 export type Store = {
   client: ClickHouseClient;
@@ -74,9 +75,10 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   // chdb/connection's declared type comes from a second copy of the client's common
   // types; it is the same Connection at run time, so it is cast once, here.
   // Sessions side by side on the one engine (sessionPool.ts), one per core by default; the
-  // statements' parameters are inlined, or chdb-node would run them one at a time anyway.
+  // statements' parameters are inlined, or chdb-node would run them one at a time anyway, and
+  // a call's settings hold for that call only, as they do on a server.
   const sessions = config.engineSessions ?? defaultEngineSessions();
-  const openSession = () => inlineQueryParams(createChdbConnection({ path: join(dir, 'clickhouse') }) as unknown as Conn);
+  const openSession = () => inlineQueryParams(callScopedSettings(createChdbConnection({ path: join(dir, 'clickhouse') }) as unknown as Conn));
   const openEngine = () => sessionPool(Array.from({ length: sessions }, openSession));
   // The embedded engine ignores the client's `database` option: select it for the session
   // (again after every restart). The name was validated as a plain identifier by the config schema.

@@ -9,7 +9,7 @@
 // DateTime from its plain form, as chTime writes it; the store's best_effort input setting
 // applies to neither). A placeholder whose name has no value, or a value of a kind no
 // literal is written for, is an error naming the parameter.
-import type { Conn } from './restartingConnection.ts';
+import { rewritingStatements, type Conn, type Statement } from './restartingConnection.ts';
 
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*):([^{}]+)\}/g;
 
@@ -37,13 +37,11 @@ export function inlineParams(query: string, params: Record<string, unknown>): st
   });
 }
 
-type WithParams = { query: string; query_params?: Record<string, unknown>; clickhouse_settings?: Record<string, unknown> };
-
 const DEFAULT_MAX_QUERY_SIZE = 262_144;
 
 /** The connection with its statements' parameters inlined before they reach it. */
 export function inlineQueryParams(conn: Conn): Conn {
-  const inline = <P extends WithParams>(params: P): P => {
+  const inline = <P extends Statement>(params: P): P => {
     if (!params.query_params || Object.keys(params.query_params).length === 0) return params;
     const query = inlineParams(params.query, params.query_params);
     // A bound value does not count towards the statement's size, a literal does: a dedupe
@@ -52,12 +50,5 @@ export function inlineQueryParams(conn: Conn): Conn {
     const settings = size > DEFAULT_MAX_QUERY_SIZE ? { ...params.clickhouse_settings, max_query_size: size } : params.clickhouse_settings;
     return { ...params, query, query_params: undefined, clickhouse_settings: settings };
   };
-  return {
-    query: (params) => conn.query(inline(params)),
-    command: (params) => conn.command(inline(params)),
-    exec: (params) => conn.exec(inline(params)),
-    insert: (params) => conn.insert(params),
-    ping: (params) => conn.ping(params),
-    close: () => conn.close(),
-  };
+  return rewritingStatements(conn, inline, { inserts: false });
 }

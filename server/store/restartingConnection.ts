@@ -23,6 +23,18 @@ export const everyCall = (call: <K extends ConnCall>(name: K) => Conn[K]): Pick<
   ping: call('ping'),
 });
 
+export type Statement = { query: string; query_params?: Record<string, unknown>; clickhouse_settings?: Record<string, unknown> };
+
+/** The connection with each statement's parameters rewritten before it reaches `conn` (inserts only when `inserts`). */
+export const rewritingStatements = (conn: Conn, rewrite: <P extends Statement>(params: P) => P, opts: { inserts: boolean }): Conn => ({
+  query: (params) => conn.query(rewrite(params)),
+  command: (params) => conn.command(rewrite(params)),
+  exec: (params) => conn.exec(rewrite(params)),
+  insert: (params) => conn.insert(opts.inserts ? rewrite(params) : params),
+  ping: (params) => conn.ping(params),
+  close: () => conn.close(),
+});
+
 /** Engine messages of a part whose files are damaged, not of a query that merely failed on one. */
 const DAMAGED = /Empty marks file|Cannot read all (data|marks)|[Cc]hecksum doesn't match|Unexpected end of file|Bad size of marks file|No such file or directory/;
 const PART = /while reading from part \S+\/([^/\s]+)\/ in table (\w+)\.(\w+)/;

@@ -41,6 +41,15 @@ describe('the embedded engine sessions', () => {
     expect(seen).toEqual([{ db: 'sessions_test', n: 1 }]);
     expect((await sleeping)[0].db).toBe('sessions_test');
   });
+
+  it("hold a call's settings for that call only, as a server does", async () => {
+    // chdb-node SETs them on the session, where they would stay for whatever ran there next
+    const maxThreads = `SELECT value, changed FROM system.settings WHERE name = 'max_threads'`;
+    const setOnce = await (await store.client.query({ query: maxThreads, format: 'JSONEachRow', clickhouse_settings: { max_threads: 1 } })).json();
+    expect(setOnce).toEqual([{ value: '1', changed: 1 }]);
+    // every session in turn (each call takes the session that has been idle longest)
+    for (let i = 0; i < 4; i++) expect(await rows(maxThreads)).toEqual([{ value: expect.stringMatching(/^auto/), changed: 0 }]);
+  });
 });
 
 describe('parameters written as literals', () => {

@@ -48,20 +48,30 @@ export type OrderKpiRow = {
 // due_at against its window no bucket can answer). A window under two hours may have no
 // whole hour and is read from rows only.
 
-/** Every contribution of the two windows, as sums per bucket (rollup) or per row (rows). */
+/**
+ * Every contribution of the two windows, as sums per bucket (rollup) or per row (rows). A
+ * line_shipped row gives only its lines (every other measure 0), so that the many of them in
+ * a long window are read for the four columns their test and lines need, not all twelve.
+ */
 const contributions = (group: string) => `
   SELECT ${windowOf('hour')} AS w, ${group} AS g, kind, active, has_ex, toUInt8(0) AS due_in,
          n, filled, lines, lines_ok, units_ordered, units_shipped, cycle_ms, perfect
   FROM order_outcome_hour
   WHERE ${wholeBuckets('Hour', 'hour')} AND ${ORDER_FILTER}
   UNION ALL
-  SELECT ${windowOf('at')} AS w, ${group} AS g, kind, active, has_ex,
-         kind = 'line_shipped' AND active AND ${inBothWindows('due_at')} AND ${windowOf('due_at')} = w AS due_in,
+  SELECT ${windowOf('at')} AS w, ${group} AS g, kind, active, has_ex, toUInt8(0) AS due_in,
          toInt64(sign) AS n, sign * filled AS filled, sign * lines AS lines, sign * lines_ok AS lines_ok,
          sign * units_ordered AS units_ordered, sign * units_shipped AS units_shipped,
          sign * toInt64(round(cycle_s * 1000)) AS cycle_ms, sign * perfect AS perfect
   FROM order_outcome_rows
-  WHERE ${inBothWindows('at')} AND ${ORDER_FILTER} AND (kind = 'line_shipped' OR ${bucketsAtTheEnds('Hour', 'at')})`;
+  WHERE kind != 'line_shipped' AND ${inBothWindows('at')} AND ${bucketsAtTheEnds('Hour', 'at')} AND ${ORDER_FILTER}
+  UNION ALL
+  SELECT ${windowOf('at')} AS w, ${group} AS g, kind, active, toUInt8(0) AS has_ex,
+         active AND ${inBothWindows('due_at')} AND ${windowOf('due_at')} = w AS due_in,
+         toInt64(sign) AS n, toInt64(0) AS filled, sign * lines AS lines, sign * lines_ok AS lines_ok,
+         toFloat64(0) AS units_ordered, toFloat64(0) AS units_shipped, toInt64(0) AS cycle_ms, toInt64(0) AS perfect
+  FROM order_outcome_rows
+  WHERE kind = 'line_shipped' AND ${inBothWindows('at')} AND ${ORDER_FILTER}`;
 
 const query = (group: string) => `
 WITH
@@ -115,5 +125,8 @@ LEFT JOIN cycles ON cycles.w = counts.w AND cycles.g = counts.g
 SETTINGS join_use_nulls = 1`;
 
 export function orderKpis(client: ClickHouseClient, group: string, params: KpiParams): Promise<OrderKpiRow[]> {
-  return runKpiQuery<OrderKpiRow>(client, 'order_kpis', query(group), params);
+  // The engine's default threads: this is the one KPI statement whose reading grows with the
+  // window (every line_shipped and shipped row of it) — at 100M events, 30 days, 823 ms on
+  // one thread, 551 on two; the whole set 2.1–2.5 s with one, 1.8–1.9 s with the default.
+  return runKpiQuery<OrderKpiRow>(client, 'order_kpis', query(group), params, { threads: 0 });
 }
