@@ -121,6 +121,7 @@ for (const w of windows) {
     const used = process.cpuUsage(c);
     rawCpu.push((used.user + used.system) / 1000);
   }
+  if (!raw.length) continue; // --raw-runs 0: the KPI set alone
   const slow = summary(`same figures, ${w.label}, raw events`, raw);
   summary(`  CPU time of the same runs`, rawCpu);
   results.push(`${w.label}: raw / engine = ${(slow / fast).toFixed(1)}×`);
