@@ -1,8 +1,8 @@
 // Settings that hold for one call only, on an embedded engine session. chdb-node applies a
 // call's clickhouse_settings as SET statements on the session, where they stay: one KPI
-// query's max_threads = 1 went on to hold for every later statement of that session — the
-// bulk loads, the outcome refresh and the raw scans of the KPI benchmark ran single-threaded
-// (100M events: refresh 447 → 723 s). A ClickHouse server applies them to the request alone.
+// query's max_threads = 1 went on to hold for every later statement of that session (the raw
+// scans of the 100M KPI benchmark ran single-threaded: 150 s, 90 s with this). A ClickHouse
+// server applies them to the request alone.
 // So a setting an earlier call changed, and this call does not name, is set back to its
 // default before this call runs.
 import { rewritingStatements, type Conn, type Statement } from './restartingConnection.ts';
